@@ -1,0 +1,94 @@
+"""The catalogue of finding codes: stable kebab-case code, severity, messages.
+
+Templates use `{column}` (canonical column), `{value}` (offending value) and
+positional parameters given by the check. The README's code list is generated
+from this table (`scripts/gen_docs.py`), so the two cannot drift.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Code:
+    severity: str
+    title: str
+    zh: str
+    en: str
+
+
+CODES: dict[str, Code] = {
+    # -- the workbook and its sheets --
+    "no-known-sheet": Code("error", "No known sheet",
+        "工作簿中没有可识别的工作表（空气质量、执法检查、行政处罚、损害赔偿、其他指标）",
+        "the workbook has none of the known sheets (空气质量, 执法检查, 行政处罚, 损害赔偿, 其他指标)"),
+    "unknown-sheet": Code("warning", "Unknown sheet, ignored",
+        "未识别的工作表“{0}”，已忽略", "unknown sheet '{0}' is ignored"),
+    "hidden-sheet": Code("warning", "Hidden sheet is read",
+        "工作表“{0}”是隐藏的，仍被读取", "sheet '{0}' is hidden; it is read all the same"),
+    "duplicate-sheet": Code("warning", "Second sheet of the same kind, ignored",
+        "工作表“{0}”与“{1}”是同一类，已忽略", "sheet '{0}' is the same kind as '{1}' and is ignored"),
+    "header-not-found": Code("error", "No header row found",
+        "在前{0}行中找不到表头", "no header row found in the first {0} rows"),
+    "missing-column": Code("error", "Required column missing",
+        "缺少必需的列“{column}”", "required column '{column}' is missing"),
+    "duplicate-column": Code("warning", "Column given twice",
+        "列“{column}”出现了两次，只使用第一列", "column '{column}' appears twice; the first is used"),
+    # -- values that cannot be parsed --
+    "bad-date": Code("error", "Not a date",
+        "{column}“{value}”不是有效日期", "{column} '{value}' is not a date"),
+    "bad-number": Code("error", "Not a number",
+        "{column}“{value}”不是数字", "{column} '{value}' is not a number"),
+    "bad-money": Code("error", "Not an amount of money",
+        "{column}“{value}”不是金额", "{column} '{value}' is not an amount of money"),
+    "bad-yes-no": Code("error", "Not yes or no",
+        "{column}“{value}”不是“是/否”", "{column} '{value}' is not yes or no"),
+    "bad-choice": Code("error", "Not one of the allowed values",
+        "{column}“{value}”不是允许的值（{0}）", "{column} '{value}' is not one of {0}"),
+    "bad-month": Code("error", "Not a month",
+        "{column}“{value}”不是1–12的月份", "{column} '{value}' is not a month 1-12"),
+    "sub-fen-amount": Code("warning", "Amount finer than a fen, rounded",
+        "{column}“{value}”精确到分以下，已四舍五入到分", "{column} '{value}' is finer than a fen; rounded half up to the fen"),
+    # -- required values and numeric rules --
+    "missing-value": Code("error", "Required value blank",
+        "{column}不能为空", "{column} must not be blank"),
+    "negative-amount": Code("error", "Negative amount",
+        "{column}为{value}：金额不能为负", "{column} is {value}: an amount cannot be negative"),
+    "negative-concentration": Code("error", "Negative concentration",
+        "{column}为{value}：浓度不能为负", "{column} is {value}: a concentration cannot be negative"),
+    "concentration-off-scale": Code("warning", "Concentration beyond the HJ 633 table",
+        "{column}为{value}，超出HJ 633-2012分指数表上限，分指数按500计", "{column} is {value}, beyond the top of the HJ 633-2012 table; its IAQI is capped at 500"),
+    "o3-1h-missing": Code("warning", "O3_1h blank where O3_8h > 800",
+        "O3_8h超过800，O3_1h为空，按O3_8h计算", "O3_8h is over 800 and O3_1h is blank; O3_8h is used"),
+    # -- uniqueness --
+    "duplicate-case-number": Code("error", "Duplicate case number",
+        "案件编号“{value}”重复（首次出现在第{0}行）", "case number '{value}' is a duplicate (first on row {0})"),
+    "duplicate-date": Code("error", "Duplicate date for one city",
+        "日期{value}重复（首次出现在第{0}行）", "date {value} appears twice for one city (first on row {0})"),
+    # -- cross-column rules --
+    "decision-before-filing": Code("error", "决定日期 before 立案日期",
+        "决定日期{value}早于立案日期{0}", "决定日期 {value} is before 立案日期 {0}"),
+    "agreement-before-start": Code("error", "协议日期 before 启动日期",
+        "协议日期{value}早于启动日期{0}", "协议日期 {value} is before 启动日期 {0}"),
+    "penalty-without-fine": Code("error", "处罚/减罚 without a fine",
+        "处理结果为{0}，但罚款金额为空或为零", "outcome {0} needs a fine above zero"),
+    "penalty-without-filing-date": Code("error", "处罚/减罚 without 立案日期",
+        "处理结果为{0}，但立案日期为空", "outcome {0} needs a 立案日期"),
+    "waived-with-fine": Code("error", "免罚/不予处罚 with a fine",
+        "处理结果为{0}，罚款金额应为0或空，实为{value}", "outcome {0} must have no fine, but the fine is {value}"),
+    "agreement-without-amount": Code("error", "Agreement without 赔偿金额",
+        "已签订磋商协议（{0}），但赔偿金额为空或为零", "an agreement is signed ({0}) but 赔偿金额 is blank or zero"),
+    "detention-without-referral": Code("error", "行政拘留 without 移送公安",
+        "行政拘留为“是”，但移送公安不是“是”", "行政拘留 is yes but 移送公安 is not"),
+    "open-case-with-outcome": Code("warning", "No 决定日期 but a final outcome",
+        "决定日期为空，处理结果却是{0}；按办理中计", "决定日期 is blank but the outcome is {0}; counted as 办理中"),
+    # -- plausibility (warnings) --
+    "credit-code-check": Code("warning", "Credit code fails its check digit",
+        "统一社会信用代码 {value} 校验位不符", "统一社会信用代码 {value} fails its check digit"),
+    "aqi-mismatch": Code("warning", "Given AQI differs from the computed one",
+        "填报AQI为{value}，按HJ 633-2012计算应为{0}", "the given AQI is {value}; HJ 633-2012 gives {0}"),
+    "level-mismatch": Code("warning", "Given 质量等级 differs from the computed one",
+        "填报质量等级为“{value}”，按AQI {0}应为“{1}”", "the given level is '{value}'; AQI {0} is '{1}'"),
+    "date-outside-year": Code("warning", "Row date outside the workbook's year",
+        "日期{value}不在{0}年内", "date {value} is outside the year {0}"),
+}
