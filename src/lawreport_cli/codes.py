@@ -32,6 +32,8 @@ CODES: dict[str, Code] = {
         "在前{0}行中找不到表头", "no header row found in the first {0} rows"),
     "missing-column": Code("error", "Required column missing",
         "缺少必需的列“{column}”", "required column '{column}' is missing"),
+    "bad-unit": Code("error", "Unknown money unit in a header",
+        "{column}的单位“{value}”不是元、万元或亿元", "the unit '{value}' of {column} is not 元, 万元 or 亿元"),
     "duplicate-column": Code("warning", "Column given twice",
         "列“{column}”出现了两次，只使用第一列", "column '{column}' appears twice; the first is used"),
     # -- values that cannot be parsed --

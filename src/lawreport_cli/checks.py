@@ -1,0 +1,249 @@
+"""Parse and check one raw sheet: typed records plus findings at their cells.
+
+Everything is columnar: each rule is a boolean mask over the sheet, and only
+the rows a mask selects become Finding objects. A row with an error is left
+out of the records (and counted); warnings leave the row in.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from . import values
+from .findings import Finding
+from .metrics import aqi
+from .reader import RawSheet
+from .schema import Column
+
+TYPE_CODES = {"date": "bad-date", "number": "bad-number", "integer": "bad-number", "money": "bad-money",
+              "yes_no": "bad-yes-no", "choice": "bad-choice", "month": "bad-month"}
+MISSING = "_missing"  # sentinel column for a rule naming an absent optional column
+
+
+@dataclass
+class CheckedSheet:
+    sheet: RawSheet
+    records: pl.DataFrame  # typed rows without errors; "_row" kept for later rules
+    findings: list[Finding]
+    rows_with_errors: int
+
+
+class _Collector:
+    """Turns masks into findings and remembers which rows have an error."""
+
+    def __init__(self, sheet: RawSheet, frame: pl.DataFrame):
+        self.sheet = sheet
+        self.frame = frame
+        self.findings: list[Finding] = list(sheet.findings)
+        self.error_rows: set[int] = set()
+
+    def add(self, mask: pl.Expr, key: str, code: str, value: pl.Expr | None = None,
+            params: list[pl.Expr] = ()) -> None:
+        # Values and parameters are computed over the whole sheet before filtering, so a
+        # window (the first row of a duplicate group) sees every row.
+        columns = [mask.fill_null(False).alias("_hit"), pl.col("_row"),
+                   (value if value is not None else pl.col(f"{key}__raw")).cast(pl.Utf8).alias("_v")]
+        columns += [param.cast(pl.Utf8).alias(f"_p{index}") for index, param in enumerate(params)]
+        hits = self.frame.select(columns).filter(pl.col("_hit")).drop("_hit")
+        if hits.is_empty():
+            return
+        is_error = Finding(self.sheet.name, 0, 0, code).severity == "error"
+        for row in hits.iter_rows():
+            self.findings.append(self.sheet.finding(row[0], key, code, row[1], *row[2:]))
+            if is_error:
+                self.error_rows.add(row[0])
+
+
+def _parse_column(column: Column, sheet: RawSheet) -> list[pl.Expr]:
+    raw = pl.col(f"{column.key}__raw")
+    kind = column.type
+    if kind == "date":
+        return [values.parse_date(raw).alias(column.key)]
+    if kind == "number":
+        return [values.parse_number(raw).alias(column.key)]
+    if kind == "integer":
+        return [values.parse_integer(raw).alias(column.key)]
+    if kind == "month":
+        return [values.parse_month(raw).alias(column.key)]
+    if kind == "money":
+        fen, finer = values.parse_money_fen(raw, sheet.units.get(column.key, "元"))
+        return [fen.alias(column.key), finer.alias(f"{column.key}__finer")]
+    if kind == "yes_no":
+        return [values.parse_yes_no(raw).alias(column.key)]
+    if kind == "choice":
+        return [values.parse_choice(raw, column.choices).alias(column.key)]
+    if kind == "credit_code":
+        code = values.clean_text(raw).str.to_uppercase()
+        return [code.alias(column.key)]
+    return [values.clean_text(raw).alias(column.key)]
+
+
+def _money_fallback(frame: pl.DataFrame, column: Column, unit: str) -> pl.DataFrame:
+    # Forms the columnar parser leaves out (1.5e+3 from a float's repr) go one by one;
+    # they are rare, and a bad value ends up a finding either way.
+    raw, key = f"{column.key}__raw", column.key
+    odd = frame.filter(pl.col(raw).is_not_null() & pl.col(key).is_null())
+    if odd.is_empty():
+        return frame
+    fixes = {row: values.money_fen_slow(text, unit) for row, text in odd.select("_row", raw).iter_rows()}
+    fixes = {row: fix for row, fix in fixes.items() if fix is not None}
+    if not fixes:
+        return frame
+    patch = pl.DataFrame({"_row": list(fixes), "_fen": [fix[0] for fix in fixes.values()],
+                          "_finer": [fix[1] for fix in fixes.values()]},
+                         schema={"_row": pl.Int64, "_fen": pl.Int64, "_finer": pl.Boolean})
+    frame = frame.join(patch, on="_row", how="left", maintain_order="left")
+    return frame.with_columns(
+        pl.coalesce(key, "_fen").alias(key),
+        pl.coalesce("_finer", f"{key}__finer").alias(f"{key}__finer"),
+    ).drop("_fen", "_finer")
+
+
+def check_sheet(sheet: RawSheet) -> CheckedSheet:
+    schema = sheet.schema
+    present = [column for column in schema.columns if column.key in sheet.frame.columns]
+    raw = sheet.frame.rename({column.key: f"{column.key}__raw" for column in present})
+    frame = raw.with_columns([expr for column in present for expr in _parse_column(column, sheet)])
+    for column in present:
+        if column.type == "money":
+            frame = _money_fallback(frame, column, sheet.units.get(column.key, "元"))
+    issues = _Collector(sheet, frame)
+
+    for column in present:
+        key, raw_col = column.key, pl.col(f"{column.key}__raw")
+        typed = pl.col(key)
+        if column.type in TYPE_CODES:
+            params = [pl.lit("、".join(column.choices))] if column.type == "choice" else []
+            issues.add(raw_col.is_not_null() & typed.is_null(), key, TYPE_CODES[column.type], params=params)
+        if column.value_required:
+            issues.add(raw_col.is_null(), key, "missing-value")
+        if column.type == "money":
+            issues.add(pl.col(f"{key}__finer"), key, "sub-fen-amount")
+        if "nonnegative" in column.rules:
+            code = "negative-amount" if column.type == "money" else "negative-concentration"
+            issues.add(typed < 0, key, code)
+        if "off_scale" in column.rules:
+            top = aqi.BREAKPOINTS["o3_1h" if key == "o3_8h" else key][-1]
+            issues.add(typed > top, key, "concentration-off-scale")
+        if "unique" in column.rules:
+            _duplicates(issues, key, [key], "duplicate-case-number")
+        if "unique_per_city" in column.rules:
+            group = [key, "city"] if "city" in frame.columns else [key]
+            _duplicates(issues, key, group, "duplicate-date")
+        if column.type == "credit_code":
+            issues.add(typed.is_not_null() & ~values.credit_code_valid(typed), key, "credit-code-check")
+
+    for rule in schema.row_rules:
+        RULES[rule](issues, frame)
+
+    records = issues.frame
+    if issues.error_rows:
+        records = records.filter(~pl.col("_row").is_in(list(issues.error_rows)))
+    typed_columns = ["_row"] + [column.key for column in present] + [
+        extra for extra in records.columns if extra.startswith("_") and not extra.startswith("__") and extra != "_row"]
+    records = records.select([name for name in typed_columns if name in records.columns])
+    return CheckedSheet(sheet, records, issues.findings, len(issues.error_rows))
+
+
+def _duplicates(issues: _Collector, key: str, group: list[str], code: str) -> None:
+    frame = issues.frame
+    first_row = pl.col("_row").first().over(group)
+    mask = pl.col(key).is_not_null() & ~pl.struct(group).is_first_distinct()
+    issues.add(mask, key, code, params=[first_row])
+
+
+# -- cross-column rules, named by the schema ------------------------------------------
+
+def _has(frame: pl.DataFrame, *keys: str) -> bool:
+    return all(key in frame.columns for key in keys)
+
+
+def rule_outcome_needs_decision(issues: _Collector, frame: pl.DataFrame) -> None:
+    # DATA.md: "blank 决定日期 means 办理中". A final outcome without a decision date
+    # is counted as open; an outcome left blank on an open case is not a fault.
+    if not _has(frame, "outcome", "decided_on"):
+        return
+    decided, outcome = pl.col("decided_on"), pl.col("outcome")
+    final = outcome.is_in(["处罚", "减罚", "免罚", "不予处罚"])
+    issues.add(decided.is_null() & pl.col("decided_on__raw").is_null() & final, "outcome", "open-case-with-outcome",
+               params=[outcome])
+    issues.add(decided.is_not_null() & pl.col("outcome__raw").is_null(), "outcome", "missing-value")
+    issues.frame = issues.frame.with_columns(
+        pl.when(pl.col("decided_on").is_null() & pl.col("decided_on__raw").is_null())
+        .then(pl.lit("办理中")).otherwise(pl.col("outcome")).alias("outcome"))
+
+
+def rule_decision_after_filing(issues: _Collector, frame: pl.DataFrame) -> None:
+    if _has(frame, "filed_on", "decided_on"):
+        issues.add(pl.col("decided_on") < pl.col("filed_on"), "decided_on", "decision-before-filing",
+                   value=pl.col("decided_on"), params=[pl.col("filed_on")])
+
+
+def rule_fine_matches_outcome(issues: _Collector, frame: pl.DataFrame) -> None:
+    if not _has(frame, "outcome", "fine"):
+        return
+    outcome, fine = pl.col("outcome"), pl.col("fine")
+    punished = outcome.is_in(["处罚", "减罚"])
+    fine_ok = pl.col("fine__raw").is_null() | fine.is_not_null()  # a bad value is already an error
+    issues.add(punished & fine_ok & ((fine.is_null()) | (fine == 0)), "fine", "penalty-without-fine",
+               params=[outcome])
+    if "filed_on" in frame.columns:
+        issues.add(punished & pl.col("filed_on__raw").is_null(), "filed_on", "penalty-without-filing-date",
+                   params=[outcome])
+    issues.add(outcome.is_in(["免罚", "不予处罚"]) & (fine > 0), "fine", "waived-with-fine", params=[outcome])
+
+
+def rule_detention_needs_referral(issues: _Collector, frame: pl.DataFrame) -> None:
+    if "detention" not in frame.columns:
+        return
+    referred = pl.col("referred") if "referred" in frame.columns else pl.lit(False)
+    issues.add(pl.col("detention") & ~referred.fill_null(False), "detention", "detention-without-referral")
+
+
+def rule_agreement_after_start(issues: _Collector, frame: pl.DataFrame) -> None:
+    if _has(frame, "agreed_on", "started_on"):
+        issues.add(pl.col("agreed_on") < pl.col("started_on"), "agreed_on", "agreement-before-start",
+                   value=pl.col("agreed_on"), params=[pl.col("started_on")])
+
+
+def rule_agreement_needs_amount(issues: _Collector, frame: pl.DataFrame) -> None:
+    if _has(frame, "agreed_on", "amount"):
+        amount_ok = pl.col("amount__raw").is_null() | pl.col("amount").is_not_null()
+        issues.add(pl.col("agreed_on").is_not_null() & amount_ok & (pl.col("amount").fill_null(0) == 0),
+                   "amount", "agreement-without-amount", params=[pl.col("agreed_on")])
+
+
+def rule_aqi_matches(issues: _Collector, frame: pl.DataFrame) -> None:
+    six = list(aqi.POLLUTANTS)
+    if not _has(frame, *six) or not ("aqi" in frame.columns or "level" in frame.columns):
+        return
+    inputs = frame.select(["_row", *six, *(["o3_1h"] if "o3_1h" in frame.columns else [])])
+    computed = aqi.with_daily_aqi(inputs).select("_row", pl.col("aqi").alias("_aqi"), pl.col("level").alias("_level"))
+    issues.frame = issues.frame.join(computed, on="_row", how="left", maintain_order="left")
+    if "aqi" in frame.columns:
+        issues.add(pl.col("aqi").is_not_null() & (pl.col("aqi") != pl.col("_aqi")), "aqi", "aqi-mismatch",
+                   params=[pl.col("_aqi")])
+    if "level" in frame.columns:
+        issues.add(pl.col("level").is_not_null() & (pl.col("level") != pl.col("_level")), "level",
+                   "level-mismatch", params=[pl.col("_aqi"), pl.col("_level")])
+    issues.frame = issues.frame.drop("_aqi", "_level")
+
+
+def rule_o3_1h_fallback(issues: _Collector, frame: pl.DataFrame) -> None:
+    if "o3_8h" not in frame.columns:
+        return
+    one_hour = pl.col("o3_1h") if "o3_1h" in frame.columns else pl.lit(None, pl.Float64)
+    issues.add((pl.col("o3_8h") > aqi.O3_8H_TOP) & one_hour.is_null(), "o3_8h", "o3-1h-missing")
+
+
+RULES = {
+    "outcome_needs_decision": rule_outcome_needs_decision,
+    "decision_after_filing": rule_decision_after_filing,
+    "fine_matches_outcome": rule_fine_matches_outcome,
+    "detention_needs_referral": rule_detention_needs_referral,
+    "agreement_after_start": rule_agreement_after_start,
+    "agreement_needs_amount": rule_agreement_needs_amount,
+    "aqi_matches": rule_aqi_matches,
+    "o3_1h_fallback": rule_o3_1h_fallback,
+}

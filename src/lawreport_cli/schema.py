@@ -1,0 +1,141 @@
+"""The data contract of DATA.md as data: sheets, columns, aliases, types, rules.
+
+The reader matches sheets and headers with this table; the parser types each
+column by it; the checks run the rules it names. Nothing else declares them.
+
+Column types: date, text, number, integer, money, yes_no, choice, month, credit_code.
+Column rules (run by checks.py):
+  nonnegative    a value below zero is an error (code given by `negative_code`)
+  positive       ... and zero too (only where DATA.md says > 0)
+  unique         a second row with the same value is an error
+  unique_per_city  as unique, within one 城市
+  off_scale      beyond the top of the HJ 633 table is a warning
+Sheet rules are cross-column rules named in `row_rules`, implemented in checks.py.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # the records' column name
+    name: str  # canonical name of DATA.md, used in findings
+    aliases: tuple[str, ...]
+    type: str
+    column_required: bool = False  # the sheet is unusable without this column
+    value_required: bool = False  # every data row needs a value
+    choices: tuple[str, ...] = ()
+    rules: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SheetSchema:
+    key: str  # the report section it feeds
+    name: str  # Chinese sheet name
+    alias: str  # English sheet name
+    columns: tuple[Column, ...]
+    row_rules: tuple[str, ...] = ()
+    # The row's own date, for "outside the workbook's year": first non-blank of these.
+    row_date: tuple[str, ...] = ()
+
+    def column(self, key: str) -> Column:
+        return next(column for column in self.columns if column.key == key)
+
+
+def _concentration(key: str, name: str, *aliases: str, required: bool = True) -> Column:
+    return Column(key, name, (name, *aliases), "number", column_required=required,
+                  rules=("nonnegative", "off_scale"))
+
+
+CREDIT_CODE = Column("credit_code", "统一社会信用代码", ("统一社会信用代码", "信用代码", "credit_code"), "credit_code")
+
+AIR = SheetSchema(
+    "air", "空气质量", "air_quality",
+    (
+        Column("date", "日期", ("日期", "date", "监测日期"), "date", True, True, rules=("unique_per_city",)),
+        Column("city", "城市", ("城市", "city", "地区"), "text"),
+        _concentration("pm25", "PM2.5", "pm25", "细颗粒物"),
+        _concentration("pm10", "PM10", "pm10", "可吸入颗粒物"),
+        _concentration("so2", "SO2", "so2", "二氧化硫"),
+        _concentration("no2", "NO2", "no2", "二氧化氮"),
+        _concentration("co", "CO", "co", "一氧化碳"),
+        _concentration("o3_8h", "O3_8h", "O3-8h", "O3_8H", "臭氧8小时", "臭氧"),
+        _concentration("o3_1h", "O3_1h", "O3-1h", "臭氧1小时", required=False),
+        Column("aqi", "AQI", ("AQI", "aqi", "空气质量指数"), "integer"),
+        Column("level", "质量等级", ("质量等级", "级别", "level"), "text"),
+    ),
+    row_rules=("aqi_matches", "o3_1h_fallback"),
+    row_date=("date",),
+)
+
+INSPECTION_METHODS = ("双随机", "信访投诉", "环保督察", "专项行动", "其他")
+
+INSPECTIONS = SheetSchema(
+    "inspections", "执法检查", "inspections",
+    (
+        Column("date", "检查日期", ("检查日期", "日期", "date"), "date", True, True),
+        Column("enterprise", "企业名称", ("企业名称", "单位名称", "enterprise"), "text", True, True),
+        CREDIT_CODE,
+        Column("method", "检查方式", ("检查方式", "检查类型", "method"), "choice", True, True,
+               choices=INSPECTION_METHODS),
+        Column("district", "区县", ("区县", "区（市）", "district"), "text"),
+        Column("problem_found", "发现问题", ("发现问题", "是否发现问题", "problem_found"), "yes_no"),
+        Column("remote", "非现场", ("非现场", "非现场执法", "remote"), "yes_no"),
+    ),
+    row_date=("date",),
+)
+
+OUTCOMES = ("处罚", "减罚", "免罚", "不予处罚", "办理中")
+
+PENALTIES = SheetSchema(
+    "penalties", "行政处罚", "penalties",
+    (
+        Column("case_no", "案件编号", ("案件编号", "案号", "case_no"), "text", True, True, rules=("unique",)),
+        Column("enterprise", "企业名称", ("企业名称", "当事人", "enterprise"), "text", True, True),
+        CREDIT_CODE,
+        Column("filed_on", "立案日期", ("立案日期", "filed_on"), "date", True),
+        Column("decided_on", "决定日期", ("决定日期", "decided_on"), "date", True),
+        Column("outcome", "处理结果", ("处理结果", "结果", "outcome"), "choice", True, choices=OUTCOMES),
+        Column("fine", "罚款金额", ("罚款金额", "罚款", "fine"), "money", True, rules=("nonnegative",)),
+        Column("waived", "免减金额", ("免减金额", "免罚金额", "减罚金额", "waived"), "money", rules=("nonnegative",)),
+        Column("referred", "移送公安", ("移送公安", "移送", "referred"), "yes_no"),
+        Column("detention", "行政拘留", ("行政拘留", "detention"), "yes_no"),
+        Column("legal_review", "法制审核", ("法制审核", "重大案件审核", "legal_review"), "yes_no"),
+    ),
+    row_rules=("outcome_needs_decision", "decision_after_filing", "fine_matches_outcome", "detention_needs_referral"),
+    row_date=("decided_on", "filed_on"),
+)
+
+COMPENSATION = SheetSchema(
+    "compensation", "损害赔偿", "compensation",
+    (
+        Column("case_no", "案件编号", ("案件编号", "案号", "case_no"), "text", True, True, rules=("unique",)),
+        Column("started_on", "启动日期", ("启动日期", "started_on"), "date", True, True),
+        Column("agreed_on", "协议日期", ("协议日期", "磋商协议日期", "agreed_on"), "date", True),
+        Column("amount", "赔偿金额", ("赔偿金额", "amount"), "money", True, rules=("nonnegative",)),
+        Column("basin", "流域", ("流域", "类型", "basin"), "text"),
+    ),
+    row_rules=("agreement_after_start", "agreement_needs_amount"),
+    row_date=("agreed_on", "started_on"),
+)
+
+INDICATORS = SheetSchema(
+    "indicators", "其他指标", "indicators",
+    (
+        Column("name", "指标", ("指标", "名称", "indicator"), "text", True, True),
+        Column("value", "数值", ("数值", "值", "value"), "number", True, True),
+        Column("unit", "单位", ("单位", "unit"), "text"),
+        Column("category", "分类", ("分类", "category"), "text"),
+        Column("month", "月份", ("月份", "month"), "month"),
+    ),
+)
+
+SHEETS: tuple[SheetSchema, ...] = (AIR, INSPECTIONS, PENALTIES, COMPENSATION, INDICATORS)
+BY_KEY = {sheet.key: sheet for sheet in SHEETS}
+
+# Rows that are not records: totals and notes under the table (DATA.md, "What real exports look like").
+NON_RECORD_ROW_PATTERN = r"^\s*(合\s*计|总\s*计|小\s*计|注\s*[:：]|注\s*\d|备注\s*[:：]|填报人|填表人|制表|审核人|负责人)"
+
+YES = ("是", "y", "yes", "true", "1", "√", "✓", "✔")
+NO = ("否", "n", "no", "false", "0", "×", "✗", "✘")
