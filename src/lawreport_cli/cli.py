@@ -1,2 +1,301 @@
-def main():
-    pass
+"""The command line: options in, one library call, render, exit code.
+
+Exit codes: 0 ok; 1 the data has errors (with --strict, warnings too);
+2 a file cannot be read at all, or the command is misused.
+Data libraries are imported inside the commands, so `--help` and shell
+completion start as fast as a bare click program.
+"""
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+FORMATS = ("table", "markdown", "json", "csv")
+EXPORT_FORMATS = ("xlsx", "csv", "json", "md", "txt")
+MAX_WARNINGS_SHOWN = 20
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+# -- shared options, declared once -------------------------------------------------------
+
+def format_option(choices=FORMATS, default="table"):
+    return click.option("--format", "output_format", type=click.Choice(choices), default=default, show_default=True,
+                        help="Output format: a table for people, markdown, json (the stable shape of METRICS.md), csv.")
+
+
+lang_option = click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+                           help="Language of labels and messages (default zh, or the config file's).")
+through_option = click.option("--through", type=click.IntRange(1, 12), metavar="MONTH", default=None,
+                              help="Cut every figure to 1 January .. the end of MONTH (e.g. 11 for 1-11月).")
+keep_going_option = click.option("--keep-going", is_flag=True,
+                                 help="Compute from the valid rows even when some rows have errors; "
+                                      "says how many rows were left out.")
+year_option = click.option("--year", type=click.IntRange(1900, 2999), default=None,
+                           help="The workbook's year, when most of its dates do not say it.")
+data_dir_option = click.option("--data-dir", type=click.Path(file_okay=False), default=None,
+                               help="Where a year argument is looked up as <dir>/<year>.xlsx "
+                                    "(default: $LAWREPORT_DATA_DIR, the config file's data_dir, or data/).")
+config_option = click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
+                             help="A lawreport.toml to read (default: ./lawreport.toml if present).")
+section_option = click.option("--section", "sections", metavar="LIST", default=None,
+                              help="Only these sections, comma-separated: air,inspections,penalties,compensation,indicators.")
+
+
+@contextmanager
+def user_errors():
+    """Map the errors a user can cause to one line on stderr and an exit code."""
+    from .config import ConfigError
+    from .jobs import DataErrors
+    from .safety import UnreadableWorkbook
+    from .summarize import UsageError
+
+    try:
+        yield
+    except UnreadableWorkbook as error:
+        click.echo(f"lawreport: {error}", err=True)
+        sys.exit(2)
+    except (UsageError, ConfigError) as error:
+        click.echo(f"lawreport: {error}", err=True)
+        sys.exit(2)
+    except DataErrors as error:
+        from .render.findings import findings_lines, tally
+
+        workbook = error.workbook
+        lang = click.get_current_context().meta.get("lang", "zh")
+        for line in findings_lines(workbook.findings, lang):
+            click.echo(line, err=True)
+        click.echo(tally(workbook.findings, workbook.source), err=True)
+        click.echo(f"lawreport: {workbook.source} has errors; nothing computed "
+                   f"(fix them, or use --keep-going to compute from the valid rows)", err=True)
+        sys.exit(1)
+
+
+def _settings(config_path: str | None):
+    from .config import load_config
+
+    return load_config(Path(config_path) if config_path else None, Path.cwd())
+
+
+def _lang(option: str | None, config) -> str:
+    lang = option or getattr(config, "lang", None) or "zh"
+    click.get_current_context().meta["lang"] = lang
+    return lang
+
+
+def _report_warnings(findings, rows_left_out: int, lang: str, quiet: bool = False) -> None:
+    from .render.findings import findings_lines
+
+    if quiet:
+        return
+    warnings = [finding for finding in findings if finding.severity == "warning"]
+    for line in findings_lines(warnings[:MAX_WARNINGS_SHOWN], lang):
+        click.echo(line, err=True)
+    if len(warnings) > MAX_WARNINGS_SHOWN:
+        click.echo(f"... and {len(warnings) - MAX_WARNINGS_SHOWN} more warnings (lawreport validate lists all)", err=True)
+    if rows_left_out:
+        click.echo(f"lawreport: {rows_left_out} rows with errors were left out of the figures (--keep-going)", err=True)
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(package_name="lawreport")
+def cli():
+    """Check a bureau's Excel ledgers and compute its annual report's figures.
+
+    \b
+      lawreport validate data/2023.xlsx        every problem, at its cell
+      lawreport summarize data/2023.xlsx       the report's figures
+      lawreport compare 2022 2023 --through 11 year on year, same span
+      lawreport export data/2023.xlsx --compare-with 2022 --to reports/
+
+    Exit codes: 0 ok, 1 data errors, 2 unreadable file or misuse.
+    """
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True))
+@format_option(("table", "json"))
+@click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
+@lang_option
+@year_option
+def validate(files, output_format, strict, lang, year):
+    """Check workbooks against the data contract; list every problem at its cell.
+
+    \b
+      lawreport validate data/2023.xlsx
+      行政处罚!G17  error    negative-amount   罚款金额为-3000：金额不能为负
+      1 finding (1 error, 0 warnings) in data/2023.xlsx
+
+    Exit 0 when no file has an error (with --strict, no warning either), 1 when
+    one has, 2 when a file cannot be read at all.
+    """
+    from .records import load_workbook
+    from .render.findings import dumps, findings_json, findings_lines, is_ok, tally
+    from .safety import UnreadableWorkbook
+
+    lang = lang or "zh"
+    exit_code = 0
+    documents = []
+    for path in files:
+        try:
+            workbook = load_workbook(path, year=year)
+        except UnreadableWorkbook as error:
+            click.echo(f"lawreport: {error}", err=True)
+            exit_code = 2
+            continue
+        ok = is_ok(workbook.findings, strict)
+        if not ok and exit_code == 0:
+            exit_code = 1
+        if output_format == "json":
+            documents.append({"file": str(path), **findings_json(workbook.findings, strict, lang)})
+        else:
+            for line in findings_lines(workbook.findings, lang):
+                click.echo(line)
+            click.echo(tally(workbook.findings, str(path)))
+    if output_format == "json" and documents:
+        if len(files) == 1:
+            documents[0].pop("file")
+            click.echo(dumps(documents[0]))
+        else:
+            click.echo(dumps({"ok": all(doc["ok"] for doc in documents), "files": documents}))
+    sys.exit(exit_code)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("file", type=click.Path(dir_okay=True))
+@through_option
+@format_option()
+@section_option
+@lang_option
+@keep_going_option
+@year_option
+@config_option
+def summarize(file, through, output_format, sections, lang, keep_going, year, config_path):
+    """Print every figure of the annual report for one workbook.
+
+    \b
+      lawreport summarize data/2023.xlsx
+      lawreport summarize data/2023.xlsx --through 11 --section air
+      lawreport summarize data/2023.xlsx --format json > 2023.json
+
+    Errors in the data stop the command (exit 1) and list the findings;
+    warnings go to stderr and do not stop it.
+    """
+    from .jobs import summary_of
+    from .render import SUMMARY_FORMATS
+    from .summarize import parse_sections
+
+    with user_errors():
+        config = _settings(config_path)
+        lang = _lang(lang, config)
+        summary = summary_of(Path(file), through or config.through, parse_sections(sections), keep_going, year)
+        _report_warnings(summary.findings, summary.rows_left_out, lang)
+        click.echo(SUMMARY_FORMATS[output_format](summary, lang).rstrip("\n"))
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("years", nargs=-1, required=True, metavar="YEAR_OR_FILE...")
+@through_option
+@format_option()
+@section_option
+@lang_option
+@keep_going_option
+@data_dir_option
+@config_option
+def compare(years, through, output_format, sections, lang, keep_going, data_dir, config_path):
+    """Year-on-year changes over the same span (同期), read in each figure's good direction.
+
+    \b
+      lawreport compare 2022 2023 --through 11
+      lawreport compare data/2022.xlsx data/2023.xlsx --format json
+      lawreport compare 2021 2022 2023           each step of the series
+
+    A year means <data dir>/<year>.xlsx. Without --through, both years are cut to
+    the shorter one's last month with data, and the output says so.
+    """
+    from .jobs import compare_paths, data_dir_of, resolve_workbook
+    from .render import COMPARE_FORMATS
+    from .summarize import parse_sections
+
+    with user_errors():
+        config = _settings(config_path)
+        lang = _lang(lang, config)
+        directory = data_dir_of(data_dir, config.data_dir)
+        paths = [resolve_workbook(argument, directory) for argument in years]
+        result = compare_paths(paths, through or config.through, parse_sections(sections), keep_going)
+        for comparison in result.comparisons:
+            _report_warnings(comparison.current.findings, comparison.current.rows_left_out, lang)
+        render = COMPARE_FORMATS[output_format]
+        if output_format == "json" and len(result.comparisons) > 1:
+            from .render.findings import dumps
+
+            click.echo(dumps({"series": [comparison.to_dict(lang) for comparison in result.comparisons]}))
+        else:
+            click.echo("\n\n".join(render(comparison, lang).rstrip("\n") for comparison in result.comparisons))
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("file", type=click.Path(dir_okay=True))
+@click.option("--compare-with", "previous", metavar="YEAR_OR_FILE", default=None,
+              help="Add year-on-year figures against this year (<data dir>/<year>.xlsx) or workbook.")
+@click.option("--to", "out_dir", type=click.Path(file_okay=False), default=None,
+              help="Directory to write into (default: the config file's output_dir, or reports/).")
+@click.option("--format", "formats", metavar="LIST", default=None,
+              help=f"Comma-separated: {','.join(EXPORT_FORMATS)} (default: the config file's, or all).")
+@through_option
+@lang_option
+@keep_going_option
+@data_dir_option
+@config_option
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+def export(file, previous, out_dir, formats, through, lang, keep_going, data_dir, config_path, quiet):
+    """Write the figures as files, atomically, for people and for cron.
+
+    \b
+      lawreport export data/2023.xlsx --compare-with 2022 --to reports/ --format xlsx,md,json,txt
+      reports/2023-summary.xlsx
+      ...
+
+    Each file is written beside its target and renamed into place, so a crash
+    never leaves a half-written report; the same input gives the same bytes.
+    Exit 0 written, 1 data errors (nothing written), 2 unusable input or arguments.
+    """
+    from .export import export_reports
+    from .jobs import compare_paths, data_dir_of, resolve_workbook, summary_of
+    from .summarize import UsageError
+
+    with user_errors():
+        config = _settings(config_path)
+        lang = _lang(lang, config)
+        chosen = [part.strip() for part in formats.split(",")] if formats else list(config.formats or EXPORT_FORMATS)
+        unknown = [part for part in chosen if part not in EXPORT_FORMATS]
+        if unknown or not chosen:
+            raise UsageError(f"unknown export format {', '.join(unknown) or '(none)'}; "
+                             f"choose from {','.join(EXPORT_FORMATS)}")
+        through = through or config.through
+        directory = data_dir_of(data_dir, config.data_dir)
+        current_path = resolve_workbook(file, directory)
+        comparison = None
+        if previous:
+            result = compare_paths([resolve_workbook(previous, directory), current_path], through, None, keep_going)
+            comparison = result.comparisons[-1]
+            summary = comparison.current
+        else:
+            summary = summary_of(current_path, through, None, keep_going)
+        _report_warnings(summary.findings, summary.rows_left_out, lang, quiet)
+        target = Path(out_dir or config.output_dir or "reports")
+        written = export_reports(summary, comparison, target, chosen, lang=lang)
+        if not quiet:
+            for path in written:
+                click.echo(str(path))
+
+
+def main() -> None:
+    cli(prog_name="lawreport")
+
+
+if __name__ == "__main__":
+    main()

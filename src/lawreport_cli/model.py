@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .findings import Finding
-from .metrics.registry import SECTIONS, MetricDef
+from .metrics.registry import SECTIONS, MetricDef, metric_for
 from .numbers import FEN_PER_WAN, wan_json, wan_text
 
 Value = int | Decimal
@@ -159,6 +159,8 @@ class Comparison:
     period_note: str  # "" or why the span was cut (同期)
     changes: dict[str, Change]  # ids present in both years, plus one-sided ones (trend "")
     by_city: dict[str, dict[str, Change]] = field(default_factory=dict)
+    # Several cities: city -> {"air.rank_<id>_improvement": rank} (1 = largest relative fall).
+    ranks: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def only_previous(self) -> list[str]:
@@ -180,8 +182,11 @@ class Comparison:
         if self.period_note:
             doc["note"] = self.period_note
         if self.by_city:
-            doc["by_city"] = {
-                city: {mid: c.to_dict(lang) for mid, c in changes.items() if not c.one_sided}
-                for city, changes in self.by_city.items()
-            }
+            doc["by_city"] = {}
+            for city, changes in self.by_city.items():
+                entry = {mid: c.to_dict(lang) for mid, c in changes.items() if not c.one_sided}
+                for rank_id, rank in self.ranks.get(city, {}).items():
+                    metric = metric_for(rank_id)
+                    entry[rank_id] = {"value": rank, "unit": metric.unit, "label": metric.label_for(lang)}
+                doc["by_city"][city] = entry
         return doc

@@ -25,6 +25,7 @@ class Workbook:
     records: dict[str, pl.DataFrame]  # sheet key (= report section) -> typed valid rows
     findings: list[Finding]
     rows_with_errors: int
+    last_month: int = 12  # the last month of the year that has any dated row (12 when none)
 
     @property
     def errors(self) -> list[Finding]:
@@ -47,7 +48,20 @@ def load_workbook(path: str | os.PathLike, year: int | None = None) -> Workbook:
     findings.sort()
     records = {key: sheet.records for key, sheet in checked.items()}
     rows_with_errors = sum(sheet.rows_with_errors for sheet in checked.values())
-    return Workbook(str(path), workbook_year, records, findings, rows_with_errors)
+    return Workbook(str(path), workbook_year, records, findings, rows_with_errors,
+                    _last_month(checked, workbook_year))
+
+
+def _last_month(checked: dict[str, CheckedSheet], year: int) -> int:
+    months = []
+    for sheet in checked.values():
+        row_date = _row_date(sheet)
+        if row_date is not None:
+            month = sheet.records.select(
+                row_date.filter(row_date.dt.year() == year).dt.month().max()).item()
+            if month is not None:
+                months.append(month)
+    return max(months) if months else 12
 
 
 def _row_date(sheet: CheckedSheet) -> pl.Expr | None:

@@ -1,0 +1,16 @@
+"""生态环境损害赔偿: cases started, agreements, amounts (METRICS.md, compensation)."""
+from __future__ import annotations
+
+import polars as pl
+
+from ..model import Figure, Period
+from .common import count, fen_sum, figures, in_period
+
+
+def compute_compensation(records: pl.DataFrame, period: Period) -> dict[str, Figure]:
+    agreed = in_period("agreed_on", period)
+    return figures({
+        "compensation.cases_started": count(records, in_period("started_on", period)),
+        "compensation.agreements": count(records, agreed),
+        "compensation.amount": fen_sum(records, agreed, "amount"),
+    })
