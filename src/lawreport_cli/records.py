@@ -79,11 +79,13 @@ def _year_of(checked: dict[str, CheckedSheet], path) -> int:
         counts = sheet.records.select(row_date.dt.year().alias("year")).drop_nulls().group_by("year").len()
         for found_year, count in counts.iter_rows():
             years[found_year] += count
-    if years:
-        return max(years.items(), key=lambda item: (item[1], item[0]))[0]
     match = re.search(r"(19|20)\d{2}", Path(path).stem)
-    if match:
-        return int(match.group(0))
+    named = int(match.group(0)) if match else None
+    if years:
+        # A tie goes to the year in the file name, else to the earliest year.
+        return max(years.items(), key=lambda item: (item[1], item[0] == named, -item[0]))[0]
+    if named:
+        return named
     import datetime as dt
 
     return dt.date.today().year
