@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-FORMATS = ("table", "markdown", "json", "csv")
+FORMATS = ("table", "markdown", "json", "csv", "prose")
 EXPORT_FORMATS = ("xlsx", "csv", "json", "md", "txt")
 MAX_WARNINGS_SHOWN = 20
 
@@ -24,7 +24,7 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 def format_option(choices=FORMATS, default="table"):
     return click.option("--format", "output_format", type=click.Choice(choices), default=default, show_default=True,
-                        help="Output format: a table for people, markdown, json (the stable shape of METRICS.md), csv.")
+                        help="Output format: a table for people, markdown, json (the stable shape of METRICS.md), csv, prose (report sentences).")
 
 
 lang_option = click.option("--lang", type=click.Choice(["zh", "en"]), default=None,

@@ -94,3 +94,12 @@ CODES: dict[str, Code] = {
     "date-outside-year": Code("warning", "Row date outside the workbook's year",
         "日期{value}不在{0}年内", "date {value} is outside the year {0}"),
 }
+
+
+def catalogue_markdown() -> str:
+    """The README's table of codes, generated so that it cannot drift from CODES."""
+    lines = ["| code | severity | what it means | message (en) |", "| --- | --- | --- | --- |"]
+    for code, entry in CODES.items():
+        message = entry.en.replace("{column}", "<column>").replace("{value}", "<value>").replace("|", "\\|")
+        lines.append(f"| `{code}` | {entry.severity} | {entry.title} | {message} |")
+    return "\n".join(lines)
