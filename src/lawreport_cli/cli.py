@@ -55,15 +55,14 @@ def user_errors():
 
     try:
         yield
-    except UnreadableWorkbook as error:
-        click.echo(f"lawreport: {error}", err=True)
-        sys.exit(2)
-    except (UsageError, ConfigError) as error:
+    except (UnreadableWorkbook, UsageError, ConfigError) as error:
+        _clear_progress_line()
         click.echo(f"lawreport: {error}", err=True)
         sys.exit(2)
     except DataErrors as error:
         from .render.findings import findings_lines, tally
 
+        _clear_progress_line()
         workbook = error.workbook
         lang = click.get_current_context().meta.get("lang", "zh")
         for line in findings_lines(workbook.findings, lang):
@@ -72,6 +71,11 @@ def user_errors():
         click.echo(f"lawreport: {workbook.source} has errors; nothing computed "
                    f"(fix them, or use --keep-going to compute from the valid rows)", err=True)
         sys.exit(1)
+
+
+def _clear_progress_line() -> None:
+    if sys.stderr.isatty():
+        click.echo("\r\033[K", err=True, nl=False)
 
 
 def _settings(config_path: str | None):
@@ -84,6 +88,24 @@ def _lang(option: str | None, config) -> str:
     lang = option or getattr(config, "lang", None) or "zh"
     click.get_current_context().meta["lang"] = lang
     return lang
+
+
+class Progress:
+    """A one-line progress note on stderr, only when stderr is a terminal (never in cron logs)."""
+
+    def __init__(self, quiet: bool = False):
+        self.enabled = not quiet and sys.stderr.isatty()
+        self.shown = False
+
+    def __call__(self, message: str) -> None:
+        if self.enabled:
+            click.echo(f"\r\033[K{message} …", err=True, nl=False)
+            self.shown = True
+
+    def done(self) -> None:
+        if self.shown:
+            click.echo("\r\033[K", err=True, nl=False)
+            self.shown = False
 
 
 def _report_warnings(findings, rows_left_out: int, lang: str, quiet: bool = False) -> None:
@@ -191,7 +213,10 @@ def summarize(file, through, output_format, sections, lang, keep_going, year, co
     with user_errors():
         config = _settings(config_path)
         lang = _lang(lang, config)
-        summary = summary_of(Path(file), through or config.through, parse_sections(sections), keep_going, year)
+        progress = Progress()
+        summary = summary_of(Path(file), through or config.through, parse_sections(sections), keep_going, year,
+                             progress)
+        progress.done()
         _report_warnings(summary.findings, summary.rows_left_out, lang)
         click.echo(SUMMARY_FORMATS[output_format](summary, lang).rstrip("\n"))
 
@@ -225,7 +250,9 @@ def compare(years, through, output_format, sections, lang, keep_going, data_dir,
         lang = _lang(lang, config)
         directory = data_dir_of(data_dir, config.data_dir)
         paths = [resolve_workbook(argument, directory) for argument in years]
-        result = compare_paths(paths, through or config.through, parse_sections(sections), keep_going)
+        progress = Progress()
+        result = compare_paths(paths, through or config.through, parse_sections(sections), keep_going, progress)
+        progress.done()
         for comparison in result.comparisons:
             _report_warnings(comparison.current.findings, comparison.current.rows_left_out, lang)
         render = COMPARE_FORMATS[output_format]
@@ -279,12 +306,15 @@ def export(file, previous, out_dir, formats, through, lang, keep_going, data_dir
         directory = data_dir_of(data_dir, config.data_dir)
         current_path = resolve_workbook(file, directory)
         comparison = None
+        progress = Progress(quiet)
         if previous:
-            result = compare_paths([resolve_workbook(previous, directory), current_path], through, None, keep_going)
+            result = compare_paths([resolve_workbook(previous, directory), current_path], through, None, keep_going,
+                                   progress)
             comparison = result.comparisons[-1]
             summary = comparison.current
         else:
-            summary = summary_of(current_path, through, None, keep_going)
+            summary = summary_of(current_path, through, None, keep_going, progress=progress)
+        progress.done()
         _report_warnings(summary.findings, summary.rows_left_out, lang, quiet)
         target = Path(out_dir or config.output_dir or "reports")
         written = export_reports(summary, comparison, target, chosen, lang=lang)

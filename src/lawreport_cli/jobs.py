@@ -44,16 +44,16 @@ def resolve_workbook(argument: str, data_dir: Path) -> Path:
     return Path(argument)
 
 
-def load_checked(path: Path, keep_going: bool = False, year: int | None = None) -> Workbook:
-    workbook = load_workbook(path, year=year)
+def load_checked(path: Path, keep_going: bool = False, year: int | None = None, progress=None) -> Workbook:
+    workbook = load_workbook(path, year=year, progress=progress)
     if workbook.errors and not keep_going:
         raise DataErrors(workbook)
     return workbook
 
 
 def summary_of(path: Path, through: int | None = None, sections: list[str] | None = None,
-               keep_going: bool = False, year: int | None = None) -> Summary:
-    return summarize(load_checked(path, keep_going, year), through, sections)
+               keep_going: bool = False, year: int | None = None, progress=None) -> Summary:
+    return summarize(load_checked(path, keep_going, year, progress), through, sections)
 
 
 @dataclass
@@ -63,11 +63,11 @@ class CompareResult:
 
 
 def compare_paths(paths: list[Path], through: int | None = None, sections: list[str] | None = None,
-                  keep_going: bool = False) -> CompareResult:
+                  keep_going: bool = False, progress=None) -> CompareResult:
     """Year on year over the same span (同期) of every workbook."""
     if len(paths) < 2:
         raise UsageError("compare needs at least two years or workbooks")
-    workbooks = [load_checked(path, keep_going) for path in paths]
+    workbooks = [load_checked(path, keep_going, progress=progress) for path in paths]
     workbooks.sort(key=lambda workbook: workbook.year)
     note = ""
     if through is None:

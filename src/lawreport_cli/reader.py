@@ -8,6 +8,7 @@ one vectorised test.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -118,7 +119,10 @@ def find_header(schema: SheetSchema, rows: list[list]) -> tuple[int, int, dict[i
     return best
 
 
-def read_workbook(path: str | os.PathLike) -> RawWorkbook:
+def read_workbook(path: str | os.PathLike, progress: Callable[[str], None] | None = None) -> RawWorkbook:
+    """Read every known sheet; `progress` hears a short line before each slow step."""
+    progress = progress or (lambda message: None)
+    progress(f"checking {path}")
     container = check_file(path)
     import fastexcel  # a data library: imported only when a workbook is read
 
@@ -137,6 +141,7 @@ def read_workbook(path: str | os.PathLike) -> RawWorkbook:
         if schema.key in sheets:
             findings.append(Finding(name, 0, -1, "duplicate-sheet", params=(name, sheets[schema.key].name)))
             continue
+        progress(f"reading {path} [{name}]")
         try:
             loaded = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
             visible = getattr(loaded, "visible", "visible")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,9 +37,12 @@ class Workbook:
         return [finding for finding in self.findings if finding.severity == "warning"]
 
 
-def load_workbook(path: str | os.PathLike, year: int | None = None) -> Workbook:
+def load_workbook(path: str | os.PathLike, year: int | None = None,
+                  progress: Callable[[str], None] | None = None) -> Workbook:
     """Read and check a workbook. Raises UnreadableWorkbook when it cannot be read at all."""
-    raw = read_workbook(path)
+    raw = read_workbook(path, progress)
+    if progress:
+        progress(f"checking rules of {path}")
     checked = {key: check_sheet(sheet) for key, sheet in raw.sheets.items()}
     findings = list(raw.findings)
     for sheet in checked.values():
