@@ -162,3 +162,20 @@ def test_blank_and_whitespace_rows_in_the_middle(book):
     workbook = load_workbook(book({"行政处罚": rows}))
     assert workbook.findings == []
     assert workbook.records["penalties"]["case_no"].to_list() == ["P1", "P2"]
+
+
+def test_error_cells_from_formulas_are_findings(tmp_path):
+    """calamine reads #N/A and #DIV/0! as blanks; they must be named, not silently empty."""
+    path = tmp_path / "2023.xlsx"
+    workbook = xlsxwriter.Workbook(path)
+    sheet = workbook.add_worksheet("执法检查")
+    sheet.write_row(0, 0, INSPECTION_HEADER)
+    sheet.write_row(1, 0, ["2023-03-01", "甲公司", VALID_CODE, "双随机"])
+    sheet.write_formula(1, 1, "=NA()", None, "#N/A")
+    sheet.write_row(2, 0, ["2023-03-02", "乙公司", VALID_CODE, "双随机"])
+    sheet.write_formula(2, 0, "=1/0", None, "#DIV/0!")
+    workbook.close()
+    loaded = load_workbook(path)
+    assert located(loaded.findings) == [("执法检查!B2", "cell-error"), ("执法检查!A3", "cell-error")]
+    assert loaded.findings[0].value == "#N/A"
+    assert loaded.records["inspections"].height == 0

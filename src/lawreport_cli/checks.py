@@ -18,7 +18,7 @@ from .schema import Column
 
 TYPE_CODES = {"date": "bad-date", "number": "bad-number", "integer": "bad-number", "money": "bad-money",
               "yes_no": "bad-yes-no", "choice": "bad-choice", "month": "bad-month"}
-MISSING = "_missing"  # sentinel column for a rule naming an absent optional column
+EXCEL_ERROR_PATTERN = r"^#(?:N/A|DIV/0!|NAME\?|NULL!|NUM!|REF!|VALUE!|GETTING_DATA|SPILL!|CALC!)$"
 
 
 @dataclass
@@ -113,9 +113,13 @@ def check_sheet(sheet: RawSheet) -> CheckedSheet:
     for column in present:
         key, raw_col = column.key, pl.col(f"{column.key}__raw")
         typed = pl.col(key)
+        # An Excel error value (#N/A, #DIV/0!) is never data, whatever the column's type.
+        excel_error = raw_col.str.contains(EXCEL_ERROR_PATTERN).fill_null(False)
+        issues.add(excel_error, key, "cell-error")
         if column.type in TYPE_CODES:
             params = [pl.lit("、".join(column.choices))] if column.type == "choice" else []
-            issues.add(raw_col.is_not_null() & typed.is_null(), key, TYPE_CODES[column.type], params=params)
+            issues.add(raw_col.is_not_null() & typed.is_null() & ~excel_error, key, TYPE_CODES[column.type],
+                       params=params)
         if column.value_required:
             issues.add(raw_col.is_null(), key, "missing-value")
         if column.type == "money":

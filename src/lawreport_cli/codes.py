@@ -37,6 +37,8 @@ CODES: dict[str, Code] = {
     "duplicate-column": Code("warning", "Column given twice",
         "列“{column}”出现了两次，只使用第一列", "column '{column}' appears twice; the first is used"),
     # -- values that cannot be parsed --
+    "cell-error": Code("error", "An Excel error value",
+        "{column}是Excel错误值“{value}”（公式出错？）", "{column} holds the Excel error {value} (a broken formula?)"),
     "bad-date": Code("error", "Not a date",
         "{column}“{value}”不是有效日期", "{column} '{value}' is not a date"),
     "bad-number": Code("error", "Not a number",

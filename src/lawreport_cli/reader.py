@@ -146,7 +146,8 @@ def read_workbook(path: str | os.PathLike, progress: Callable[[str], None] | Non
             loaded = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
             visible = getattr(loaded, "visible", "visible")
             offsets = [info.absolute_index for info in loaded.available_columns()]
-            frame = loaded.to_polars()
+            batch, cell_errors = loaded.to_arrow_with_errors()
+            frame = _with_error_texts(pl.from_arrow(batch), cell_errors)
         except Exception as error:
             raise UnreadableWorkbook(path, f"sheet {name} cannot be read ({_first_line(error)})") from None
         sheet = _read_sheet(schema, name, str(visible) != "visible", frame, offsets)
@@ -156,6 +157,33 @@ def read_workbook(path: str | os.PathLike, progress: Callable[[str], None] | Non
     if not sheets:
         findings.append(Finding("", 0, -1, "no-known-sheet", file=str(path)))
     return RawWorkbook(str(path), sheets, findings)
+
+
+# calamine's names for Excel's error values, and how Excel shows them.
+EXCEL_ERRORS = {"Div0": "#DIV/0!", "NA": "#N/A", "Name": "#NAME?", "Null": "#NULL!", "Num": "#NUM!",
+                "Ref": "#REF!", "Value": "#VALUE!", "GettingData": "#GETTING_DATA"}
+
+
+def _with_error_texts(frame: pl.DataFrame, cell_errors) -> pl.DataFrame:
+    """Put an error cell's Excel text (#N/A) where calamine left a blank, so the checks see it."""
+    errors = getattr(cell_errors, "errors", None) or []
+    by_column: dict[int, tuple[list[int], list[str]]] = {}
+    for error in errors:
+        row, column = error.position
+        name = error.detail.rsplit("Error(", 1)[-1].rstrip(")'")
+        rows, texts = by_column.setdefault(column, ([], []))
+        rows.append(row)
+        texts.append(EXCEL_ERRORS.get(name, f"#{name}"))
+    if not by_column:
+        return frame
+    columns = []
+    for index, name in enumerate(frame.columns):
+        series = frame.get_column(name)
+        if index in by_column:
+            series = series.cast(pl.Utf8).clone()
+            series.scatter(*by_column[index])
+        columns.append(series)
+    return pl.DataFrame(columns)
 
 
 def _first_line(error: Exception) -> str:
