@@ -125,14 +125,13 @@ def test_table_in_english(full):
     assert text.splitlines()[0].startswith("2023")
 
 
-def test_table_by_city_is_city_by_figure(full):
+def test_table_by_city_is_figure_by_city(full):
     block = next(b for b in blocks_of(SUMMARY_FORMATS["table"](full, "zh")) if "分城市" in b[0])
-    header = block[1]
-    assert header.split()[0] == "城市"
-    assert "优良天数(天)" in header and "综合指数排名(位)" in header
-    cities = [line.split()[0] for line in block[3:]]
-    assert cities == list(CITY_AIR)
-    assert "62.6" in block[3].split()
+    assert block[1].split() == ["指标", *CITY_AIR, "单位"]
+    rows = {line.split()[0]: line.split()[1:] for line in block[3:]}
+    assert rows["优良天数比率"] == ["62.6", "74.9", "56.9", "%"]
+    assert rows["综合指数排名"] == ["2", "1", "3", "位"]
+    assert list(rows)[0] == "优良天数"
     assert_aligned(block[1:])
 
 
@@ -228,7 +227,9 @@ def test_markdown_round_trip(full):
         metric = figure.metric
         assert seen[metric.label] == (format_value(metric, figure.value), metric.unit)
     city_rows = tables["空气质量 · 分城市  (2023-01-01 — 2023-12-31)"]
-    assert [row[0] for row in city_rows[1:]] == list(CITY_AIR)
+    assert city_rows[0] == ["指标", *CITY_AIR, "单位"]
+    assert [row[0] for row in city_rows[1:]][:2] == ["优良天数", "优良天数比率"]
+    assert city_rows[2][1:] == ["62.6", "74.9", "56.9", "%"]
 
 
 def test_markdown_escapes_pipes():

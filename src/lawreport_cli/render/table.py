@@ -136,16 +136,19 @@ def summary_blocks(summary: Summary, lang: str = "zh") -> list[Block]:
                                 rows, ("left", "right", "left")))
         metrics = city_metrics(summary.by_city, section)
         if metrics:
-            headers = [word("city", lang)] + [m.label_for(lang) + unit_suffix(m) for m in metrics]
+            # Figures down, cities across: a province's 16 cities stay within a wide terminal,
+            # while 15 figure columns with long Chinese labels would not.
+            cities = list(summary.by_city)
+            headers = [word("figure", lang), *cities, word("unit", lang)]
             rows = []
-            for city, figures in summary.by_city.items():
-                row = [city]
-                for metric in metrics:
-                    figure: Figure | None = figures.get(metric.id)
+            for metric in metrics:
+                row = [metric.label_for(lang)]
+                for city in cities:
+                    figure: Figure | None = summary.by_city[city].get(metric.id)
                     row.append(format_value(metric, figure.value) if figure else "")
-                rows.append(row)
+                rows.append(row + [metric.unit])
             city_title = f"{section_title(section, lang)} · {word('by_city', lang)}  ({period})"
-            blocks.append(Block(city_title, headers, rows, ("left",) + ("right",) * len(metrics)))
+            blocks.append(Block(city_title, headers, rows, ("left",) + ("right",) * len(cities) + ("left",)))
     return blocks
 
 
