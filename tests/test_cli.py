@@ -112,3 +112,13 @@ def test_help_imports_no_data_library():
             "print(sorted(m for m in ('polars', 'fastexcel', 'pyarrow', 'pandas', 'xlsxwriter') if m in sys.modules))")
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert output.strip().splitlines()[-1] == "[]"
+
+
+def test_keep_going_without_a_required_column_leaves_the_section_out(tmp_path):
+    header = [name for name in PENALTY_HEADER if name != "处理结果"]
+    row = [value for name, value in zip(PENALTY_HEADER, penalty()) if name != "处理结果"]
+    path = write_workbook(tmp_path / "2023.xlsx", {"行政处罚": [header, row, row]})
+    result = run("summarize", path, "--keep-going", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["metrics"] == {}
+    assert "2 rows with errors were left out" in result.stderr

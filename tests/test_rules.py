@@ -22,6 +22,8 @@ CASES = {
     "Excel error in a text column": ("行政处罚", [PENALTY_HEADER, penalty(name="#N/A")], [("行政处罚!B2", "cell-error")]),
     "Excel error in a money column": ("行政处罚", [PENALTY_HEADER, penalty(fine="#DIV/0!")],
                                       [("行政处罚!G2", "cell-error")]),
+    "absurd number": ("空气质量", [AIR_HEADER, air(so2="1e300")], [("空气质量!E2", "bad-number")]),
+    "absurd negative number": ("空气质量", [AIR_HEADER, air(o3="-1e20", aqi=50)], [("空气质量!H2", "bad-number")]),
     "bad month": ("其他指标", [INDICATOR_HEADER, ["学法次数", 9, "次", "", 13]], [("其他指标!E2", "bad-month")]),
     "negative amount": ("行政处罚", [PENALTY_HEADER, penalty(fine=-3000)], [("行政处罚!G2", "negative-amount")]),
     "negative concentration": ("空气质量", [AIR_HEADER, air(so2=-1)], [("空气质量!E2", "negative-concentration")]),

@@ -160,3 +160,35 @@ def test_cli_says_one_line_and_exits_2(tmp_path, content):
         assert isinstance(result.exception, SystemExit)
         lines = [line for line in result.output.splitlines() if line.strip()]
         assert len(lines) == 1 and lines[0].startswith(f"lawreport: {path}"), result.output
+
+
+def _sheet_with_cell(source, target, reference: bytes):
+    """The real sheet plus one value cell at `reference`, in a row of its own."""
+    row = reference.lstrip(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    extra = b'<row r="%s"><c r="%s" t="n"><v>1</v></c></row>' % (row, reference)
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as rewritten:
+        for info in original.infolist():
+            content = original.read(info.filename)
+            if info.filename == SHEET:
+                content = content.replace(b"</sheetData>", extra + b"</sheetData>")
+            rewritten.writestr(info.filename, content)
+
+
+def test_sparse_range_bomb_is_refused(book, tmp_path):
+    """One value at XFD1048576 would make calamine allocate 17 billion cells."""
+    path = tmp_path / "sparse.xlsx"
+    _sheet_with_cell(book({"行政处罚": [PENALTY_HEADER, penalty()]}), path, b"XFD1048576")
+    assert "sparse-range bomb" in refused(path)
+
+
+def test_a_wide_but_modest_sheet_is_read(book, tmp_path):
+    path = tmp_path / "wide.xlsx"
+    _sheet_with_cell(book({"行政处罚": [PENALTY_HEADER, penalty()]}), path, b"BZ40")
+    assert load_workbook(path).records["penalties"].height == 1
+
+
+@pytest.mark.parametrize("reference", [b"ZZZZZZ99", b"A99999999"])
+def test_cell_beyond_excel_is_refused(book, tmp_path, reference):
+    path = tmp_path / "beyond.xlsx"
+    _sheet_with_cell(book({"行政处罚": [PENALTY_HEADER, penalty()]}), path, reference)
+    assert "beyond Excel's last row or column" in refused(path)

@@ -28,6 +28,11 @@ class CheckedSheet:
     findings: list[Finding]
     rows_with_errors: int
 
+    @property
+    def usable(self) -> bool:
+        """False when the header or a required column is missing: no figure can stand."""
+        return not any(finding.code in ("missing-column", "header-not-found") for finding in self.findings)
+
 
 class _Collector:
     """Turns masks into findings and remembers which rows have an error."""

@@ -129,7 +129,9 @@ def read_workbook(path: str | os.PathLike, progress: Callable[[str], None] | Non
     try:
         reader = fastexcel.read_excel(str(container.path))
         names = list(reader.sheet_names)
-    except Exception as error:  # calamine's errors are one class per format; all mean "unreadable"
+    except (KeyboardInterrupt, SystemExit, MemoryError):
+        raise
+    except BaseException as error:  # noqa: B036 — a Rust panic (pyo3 PanicException) is a BaseException
         raise UnreadableWorkbook(path, f"cannot be read as a workbook ({_first_line(error)})") from None
     findings: list[Finding] = []
     sheets: dict[str, RawSheet] = {}
@@ -148,7 +150,9 @@ def read_workbook(path: str | os.PathLike, progress: Callable[[str], None] | Non
             offsets = [info.absolute_index for info in loaded.available_columns()]
             batch, cell_errors = loaded.to_arrow_with_errors()
             frame = _with_error_texts(pl.from_arrow(batch), cell_errors)
-        except Exception as error:
+        except (KeyboardInterrupt, SystemExit, MemoryError):
+            raise
+        except BaseException as error:  # noqa: B036 — calamine panics on some malformed sheets
             raise UnreadableWorkbook(path, f"sheet {name} cannot be read ({_first_line(error)})") from None
         sheet = _read_sheet(schema, name, str(visible) != "visible", frame, offsets)
         sheets[schema.key] = sheet

@@ -50,8 +50,12 @@ def load_workbook(path: str | os.PathLike, year: int | None = None,
     workbook_year = year or _year_of(checked, path)
     findings.extend(_outside_year(checked, workbook_year))
     findings.sort()
-    records = {key: sheet.records for key, sheet in checked.items()}
-    rows_with_errors = sum(sheet.rows_with_errors for sheet in checked.values())
+    # A sheet without its header or a required column gives no figures at all, even with
+    # --keep-going: every one of its rows is left out.
+    unusable = {key for key, sheet in checked.items() if not sheet.usable}
+    records = {key: sheet.records for key, sheet in checked.items() if key not in unusable}
+    rows_with_errors = sum(sheet.sheet.frame.height if key in unusable else sheet.rows_with_errors
+                           for key, sheet in checked.items())
     return Workbook(str(path), workbook_year, records, findings, rows_with_errors,
                     _last_month(checked, workbook_year))
 

@@ -9,6 +9,7 @@ Limits (documented in the README):
   MAX_INFLATED_BYTES  all members together, as inflated
   MAX_MEMBER_RATIO    inflated/compressed for any member over RATIO_FLOOR_BYTES
   MAX_MEMBERS         entries in the zip
+  MAX_SHEET_CELLS     rows x columns of a sheet's used range (calamine allocates it densely)
 Declared sizes can lie, so every member is read through `zipfile`, which stops
 at the declared size and then checks the CRC: a member that inflates to more
 than it declares fails, having produced no more than it declared.
@@ -16,7 +17,9 @@ than it declares fails, having produced no more than it declared.
 from __future__ import annotations
 
 import os
+import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +28,15 @@ MAX_INFLATED_BYTES = 2 * 1024 * 1024 * 1024
 MAX_MEMBER_RATIO = 200
 RATIO_FLOOR_BYTES = 4 * 1024 * 1024
 MAX_MEMBERS = 10_000
+# calamine allocates a sheet's whole used range (rows x columns) densely, so one value at
+# XFD1048576 in a 5 KB file asks for 17 billion cells. Rows never exceed Excel's 1,048,576;
+# columns are what must be bounded.
+MAX_SHEET_CELLS = 64 * 1024 * 1024
+EXCEL_MAX_ROWS = 1_048_576
+_WIDE_CELL = re.compile(rb'<c r="([A-Z]{3,}|[B-Z][A-Z])\d')  # a cell at column BA (53) or beyond
+_BIG_ROW = re.compile(rb' r="[A-Z]*(\d{7,})"')  # a row number of 1,000,000 or more
+EXCEL_MAX_COLUMNS = 16_384
+_ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
 
 CHUNK = 1 << 20
 ZIP_MAGIC = b"PK\x03\x04"
@@ -141,13 +153,25 @@ def _bomb_reason(size: int) -> str:
 
 def _verify_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, path: Path) -> None:
     is_xml = member.filename.endswith((".xml", ".rels", ".vml"))
+    is_sheet = member.filename.startswith("xl/worksheets/") and is_xml
+    widest = 0
+    tail = b""
     try:
         with archive.open(member) as stream:
-            first = stream.read(CHUNK)
+            chunk = stream.read(CHUNK)
             if is_xml:
-                _refuse_dtd(first, member.filename, path)
-            while stream.read(CHUNK):
-                pass
+                _refuse_dtd(chunk, member.filename, path)
+            while chunk:
+                if is_sheet:
+                    # The overlap keeps a reference split between two chunks whole.
+                    widest = max(widest, _widest_column(tail + chunk))
+                    if widest > EXCEL_MAX_COLUMNS or _beyond_last_row(tail + chunk):
+                        raise UnreadableWorkbook(path, f"is damaged: {member.filename} refers to a cell beyond "
+                                                       "Excel's last row or column")
+                    tail = chunk[-16:]
+                chunk = stream.read(CHUNK)
+    except zlib.error as error:
+        raise UnreadableWorkbook(path, f"is damaged: member {member.filename} cannot be inflated ({error})") from None
     except zipfile.BadZipFile as error:
         raise UnreadableWorkbook(path, f"is damaged: member {member.filename} fails its check ({error})") from None
     except NotImplementedError as error:
@@ -156,6 +180,40 @@ def _verify_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, path: Path
         raise UnreadableWorkbook(path, f"is encrypted ({error})") from None
     except (OSError, EOFError, ValueError) as error:
         raise UnreadableWorkbook(path, f"is damaged: member {member.filename} cannot be inflated ({error})") from None
+    if widest:
+        rows = _highest_row(archive, member)
+        if rows * widest > MAX_SHEET_CELLS:
+            raise UnreadableWorkbook(
+                path, f"sheet part {member.filename} spans {rows:,} rows x {widest:,} columns, over the limit of "
+                f"{MAX_SHEET_CELLS:,} cells (a sparse-range bomb?)")
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _widest_column(chunk: bytes) -> int:
+    """The widest column at BA or beyond referenced in chunk, else 0 (ordinary sheets pay one scan)."""
+    return max((_column_number(match.group(1)) for match in _WIDE_CELL.finditer(chunk)), default=0)
+
+
+def _beyond_last_row(chunk: bytes) -> bool:
+    return any(int(match.group(1)) > EXCEL_MAX_ROWS for match in _BIG_ROW.finditer(chunk))
+
+
+def _highest_row(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> int:
+    # Only for sheets wider than 52 columns: read again, find the highest row number.
+    highest = 0
+    tail = b""
+    with archive.open(member) as stream:
+        while chunk := stream.read(CHUNK):
+            numbers = [int(match.group(1)) for match in _ROW_NUMBER.finditer(tail + chunk)]
+            highest = max([highest, *numbers])
+            tail = chunk[-16:]
+    return min(max(highest, 1), EXCEL_MAX_ROWS) if highest else EXCEL_MAX_ROWS
 
 
 def _refuse_dtd(head: bytes, member: str, path: Path) -> None:

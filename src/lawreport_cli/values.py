@@ -62,9 +62,15 @@ def _number_text(raw: pl.Expr) -> pl.Expr:
     return pl.when(text.str.contains(_THOUSANDS)).then(text.str.replace_all(",", "")).otherwise(text)
 
 
+# No concentration, count or indicator comes near this; beyond it a value is a typo or an
+# attack, and would overflow the exact integer arithmetic downstream.
+MAX_ABS_NUMBER = 1e12
+
+
 def parse_number(raw: pl.Expr) -> pl.Expr:
     text = _number_text(raw)
-    return pl.when(text.str.contains(_PLAIN_NUMBER)).then(text.cast(pl.Float64, strict=False)).otherwise(None)
+    number = pl.when(text.str.contains(_PLAIN_NUMBER)).then(text.cast(pl.Float64, strict=False)).otherwise(None)
+    return pl.when(number.abs() < MAX_ABS_NUMBER).then(number).otherwise(None)
 
 
 def parse_integer(raw: pl.Expr) -> pl.Expr:
