@@ -9,7 +9,8 @@ Limits (documented in the README):
   MAX_INFLATED_BYTES  all members together, as inflated
   MAX_MEMBER_RATIO    inflated/compressed for any member over RATIO_FLOOR_BYTES
   MAX_MEMBERS         entries in the zip
-  MAX_SHEET_CELLS     rows x columns of a sheet's used range (calamine allocates it densely)
+  SPARSE_*            a sheet's used range (rows x columns, which calamine allocates densely)
+                      against the cells it really holds
 Declared sizes can lie, so every member is read through `zipfile`, which stops
 at the declared size and then checks the CRC: a member that inflates to more
 than it declares fails, having produced no more than it declared.
@@ -29,10 +30,14 @@ MAX_MEMBER_RATIO = 200
 RATIO_FLOOR_BYTES = 4 * 1024 * 1024
 MAX_MEMBERS = 10_000
 # calamine allocates a sheet's whole used range (rows x columns) densely, so one value at
-# XFD1048576 in a 5 KB file asks for 17 billion cells. Rows never exceed Excel's 1,048,576;
-# columns are what must be bounded.
-MAX_SHEET_CELLS = 64 * 1024 * 1024
+# XFD1048576 in a 5 KB file asks for 17 billion cells. A real sheet's range is about as big
+# as the cells it holds; a sparse bomb's is millions of times bigger. So the range may
+# exceed SPARSE_FLOOR_CELLS only up to SPARSE_RATIO times the cells present.
+SPARSE_FLOOR_CELLS = 4 * 1024 * 1024
+SPARSE_RATIO = 16
 EXCEL_MAX_ROWS = 1_048_576
+NARROW_COLUMNS = 52  # up to AZ, without looking at every reference
+EXACT_ROWS_BELOW_CELLS = 1_000_000  # small sheets get their highest row read exactly
 _WIDE_CELL = re.compile(rb'<c r="([A-Z]{3,}|[B-Z][A-Z])\d')  # a cell at column BA (53) or beyond
 _BIG_ROW = re.compile(rb' r="[A-Z]*(\d{7,})"')  # a row number of 1,000,000 or more
 EXCEL_MAX_COLUMNS = 16_384
@@ -118,6 +123,8 @@ def _check_zip(path: Path) -> str:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
         raise UnreadableWorkbook(path, "is a damaged or truncated zip, not a readable workbook") from None
+    except NotImplementedError as error:
+        raise UnreadableWorkbook(path, f"uses an unsupported zip feature ({error})") from None
     except (OSError, ValueError, EOFError) as error:
         raise UnreadableWorkbook(path, f"is a damaged zip ({error})") from None
     with archive:
@@ -154,8 +161,7 @@ def _bomb_reason(size: int) -> str:
 def _verify_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, path: Path) -> None:
     is_xml = member.filename.endswith((".xml", ".rels", ".vml"))
     is_sheet = member.filename.startswith("xl/worksheets/") and is_xml
-    widest = 0
-    tail = b""
+    shape = _SheetShape()
     try:
         with archive.open(member) as stream:
             chunk = stream.read(CHUNK)
@@ -163,12 +169,10 @@ def _verify_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, path: Path
                 _refuse_dtd(chunk, member.filename, path)
             while chunk:
                 if is_sheet:
-                    # The overlap keeps a reference split between two chunks whole.
-                    widest = max(widest, _widest_column(tail + chunk))
-                    if widest > EXCEL_MAX_COLUMNS or _beyond_last_row(tail + chunk):
+                    shape.see(chunk)
+                    if shape.widest > EXCEL_MAX_COLUMNS or shape.beyond_last_row:
                         raise UnreadableWorkbook(path, f"is damaged: {member.filename} refers to a cell beyond "
                                                        "Excel's last row or column")
-                    tail = chunk[-16:]
                 chunk = stream.read(CHUNK)
     except zlib.error as error:
         raise UnreadableWorkbook(path, f"is damaged: member {member.filename} cannot be inflated ({error})") from None
@@ -180,12 +184,38 @@ def _verify_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, path: Path
         raise UnreadableWorkbook(path, f"is encrypted ({error})") from None
     except (OSError, EOFError, ValueError) as error:
         raise UnreadableWorkbook(path, f"is damaged: member {member.filename} cannot be inflated ({error})") from None
-    if widest:
-        rows = _highest_row(archive, member)
-        if rows * widest > MAX_SHEET_CELLS:
+    if is_sheet:
+        rows = _highest_row(archive, member) if shape.cells < EXACT_ROWS_BELOW_CELLS else shape.last_row
+        columns = shape.widest or NARROW_COLUMNS
+        allowed = max(SPARSE_FLOOR_CELLS, SPARSE_RATIO * shape.cells)
+        if rows * columns > allowed:
             raise UnreadableWorkbook(
-                path, f"sheet part {member.filename} spans {rows:,} rows x {widest:,} columns, over the limit of "
-                f"{MAX_SHEET_CELLS:,} cells (a sparse-range bomb?)")
+                path, f"sheet part {member.filename} spans {rows:,} rows x {columns:,} columns for "
+                f"{shape.cells:,} cells, over the limit of {allowed:,} (a sparse-range bomb?)")
+
+
+class _SheetShape:
+    """What a sheet's XML says about its used range, gathered chunk by chunk."""
+
+    def __init__(self):
+        self.cells = 0
+        self.widest = 0  # widest column at BA or beyond, else 0
+        self.last_row = 0
+        self.beyond_last_row = False
+        self._tail = b""
+
+    def see(self, chunk: bytes) -> None:
+        self.cells += chunk.count(b"<c ") + chunk.count(b"<c>")
+        # The overlap keeps a reference split between two chunks whole.
+        window = self._tail + chunk
+        self.widest = max(self.widest, _widest_column(window))
+        self.beyond_last_row = self.beyond_last_row or _beyond_last_row(window)
+        position = window.rfind(b'<row r="')
+        if position >= 0:
+            match = _ROW_NUMBER.match(window, position)
+            if match:
+                self.last_row = max(self.last_row, min(int(match.group(1)), EXCEL_MAX_ROWS))
+        self._tail = chunk[-16:]
 
 
 def _column_number(letters: bytes) -> int:
