@@ -179,3 +179,18 @@ def test_error_cells_from_formulas_are_findings(tmp_path):
     assert located(loaded.findings) == [("执法检查!B2", "cell-error"), ("执法检查!A3", "cell-error")]
     assert loaded.findings[0].value == "#N/A"
     assert loaded.records["inspections"].height == 0
+
+
+@pytest.mark.parametrize("fine, fen", [(123456789.12, 12345678912), (123456789.13, 12345678913),
+                                       (933931.07, 93393107), (1234.56, 123456)])
+def test_float_cells_give_exact_fen_without_noise_warnings(book, fine, fen):
+    """The reader gives float cells 9 decimals (123456789.120000005): exact fen, no sub-fen warning."""
+    workbook = load_workbook(book({"行政处罚": [PENALTY_HEADER, penalty(fine=fine)]}))
+    assert workbook.findings == []
+    assert workbook.records["penalties"]["fine"].to_list() == [fen]
+
+
+@pytest.mark.parametrize("text", ["٣", "１٢", "三"])
+def test_digits_that_are_not_ascii_are_not_money(book, text):
+    workbook = load_workbook(book({"行政处罚": [PENALTY_HEADER, penalty(fine=text)]}))
+    assert [finding.code for finding in workbook.findings] == ["bad-money"]

@@ -24,12 +24,13 @@ _FULL_WIDTH_TO = list(_FULL_WIDTH.values())
 EXCEL_EPOCH = pl.date(1899, 12, 30)  # serial 1 = 1900-01-01, counting Excel's phantom 1900-02-29
 MAX_EXCEL_SERIAL = 2_958_465  # 9999-12-31
 
-_YMD = r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
-_COMPACT = r"^(\d{4})(\d{2})(\d{2})$"
-_SERIAL = r"^(\d{1,7})(?:\.\d+)?$"
-_THOUSANDS = r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?$"
-_PLAIN_NUMBER = r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$"
-_DECIMAL_PARTS = r"^([+-]?)(\d{1,15})?(?:\.(\d*))?$"
+_YMD = r"^([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})\s*日?(?:[ T][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?$"
+_COMPACT = r"^([0-9]{4})([0-9]{2})([0-9]{2})$"
+_SERIAL = r"^([0-9]{1,7})(?:\.[0-9]+)?$"
+_THOUSANDS = r"^[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?$"
+_PLAIN_NUMBER = r"^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$"
+# [0-9], not \d: the regex engine's \d also matches Arabic-Indic and other Unicode digits.
+_DECIMAL_PARTS = r"^([+-]?)([0-9]{1,15})?(?:\.([0-9]*))?$"
 
 
 def clean_text(raw: pl.Expr) -> pl.Expr:
@@ -104,13 +105,20 @@ def parse_money_fen(raw: pl.Expr, unit: str) -> tuple[pl.Expr, pl.Expr]:
     round_up = (fraction.str.slice(digits, 1).cast(pl.Int64, strict=False) >= 5).cast(pl.Int64)
     has_digit = parts.struct.field("2").is_not_null() | (parts.struct.field("3").str.len_chars() > 0)
     fen = pl.when(has_digit).then(sign * (whole * (10 ** digits) + kept + round_up)).otherwise(None)
-    finer = fraction.str.slice(digits).str.contains("[1-9]")
+    # The reader writes a float cell with 9 decimals (1234.56 may arrive as 1234.559999999 or
+    # 123456789.120000005); digits past the fen that start with a run of 0s or 9s are that
+    # binary noise, already rounded away, not a real fraction of a fen.
+    beyond = fraction.str.slice(digits)
+    float_noise = beyond.str.contains("^(?:0{5,}|9{5,})")
+    finer = beyond.str.contains("[1-9]") & ~float_noise
     return fen, pl.when(fen.is_not_null()).then(finer).otherwise(False)
 
 
 def money_fen_slow(text: str, unit: str) -> tuple[int, bool] | None:
     """Per-value fallback for forms the columnar parser leaves out (1.5e+3)."""
     cleaned = unicodedata.normalize("NFKC", text).strip().replace(",", "").replace(" ", "")
+    if not cleaned.isascii():  # Decimal() would take Arabic-Indic and other Unicode digits
+        return None
     try:
         amount = Decimal(cleaned) * FEN_PER_UNIT[unit]
     except (InvalidOperation, ValueError):
