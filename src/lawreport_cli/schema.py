@@ -135,7 +135,8 @@ SHEETS: tuple[SheetSchema, ...] = (AIR, INSPECTIONS, PENALTIES, COMPENSATION, IN
 BY_KEY = {sheet.key: sheet for sheet in SHEETS}
 
 # Rows that are not records: totals and notes under the table (DATA.md, "What real exports look like").
-NON_RECORD_ROW_PATTERN = r"^\s*(合\s*计|总\s*计|小\s*计|注\s*[:：]|注\s*\d|备注\s*[:：]|填报人|填表人|制表|审核人|负责人)"
+# The note words need their colon: 负责人约谈次数 or 填报人员数 are real indicators.
+NON_RECORD_ROW_PATTERN = r"^\s*(合\s*计|总\s*计|小\s*计|(?:注|备注|填报人|填表人|制表|制表人|审核人|负责人)\s*[:：]|注\s*[0-9])"
 
 YES = ("是", "y", "yes", "true", "1", "√", "✓", "✔")
 NO = ("否", "n", "no", "false", "0", "×", "✗", "✘")

@@ -7,8 +7,9 @@ No per-cell Python: a full sheet is a million rows.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import polars as pl
 
@@ -104,7 +105,9 @@ def parse_money_fen(raw: pl.Expr, unit: str) -> tuple[pl.Expr, pl.Expr]:
     kept = fraction.str.slice(0, digits).cast(pl.Int64, strict=False) if digits else pl.lit(0, pl.Int64)
     round_up = (fraction.str.slice(digits, 1).cast(pl.Int64, strict=False) >= 5).cast(pl.Int64)
     has_digit = parts.struct.field("2").is_not_null() | (parts.struct.field("3").str.len_chars() > 0)
-    fen = pl.when(has_digit).then(sign * (whole * (10 ** digits) + kept + round_up)).otherwise(None)
+    # Amounts of 10^17 fen or more would overflow Int64 once scaled: they are not money here.
+    fits = whole < 10 ** (17 - digits)
+    fen = pl.when(has_digit & fits).then(sign * (whole * (10 ** digits) + kept + round_up)).otherwise(None)
     # The reader writes a float cell with 9 decimals (1234.56 may arrive as 1234.559999999 or
     # 123456789.120000005); digits past the fen that start with a run of 0s or 9s are that
     # binary noise, already rounded away, not a real fraction of a fen.
@@ -115,14 +118,21 @@ def parse_money_fen(raw: pl.Expr, unit: str) -> tuple[pl.Expr, pl.Expr]:
 
 
 def money_fen_slow(text: str, unit: str) -> tuple[int, bool] | None:
-    """Per-value fallback for forms the columnar parser leaves out (1.5e+3)."""
-    cleaned = unicodedata.normalize("NFKC", text).strip().replace(",", "").replace(" ", "")
-    if not cleaned.isascii():  # Decimal() would take Arabic-Indic and other Unicode digits
+    """Per-value fallback for the one form the columnar parser leaves out: exponents (1.5E+3).
+
+    Only the forms DATA.md accepts get here: thousands separators in threes, ASCII
+    digits (after the same full-width mapping as clean_text), nothing Decimal() alone
+    would take (Unicode digits, `1_0`, a decimal comma).
+    """
+    cleaned = text
+    for full, half in _FULL_WIDTH.items():
+        cleaned = cleaned.replace(full, half)
+    cleaned = cleaned.strip().replace(" ", "")
+    if re.fullmatch(_THOUSANDS, cleaned):
+        cleaned = cleaned.replace(",", "")
+    if not re.fullmatch(_PLAIN_NUMBER, cleaned):
         return None
-    try:
-        amount = Decimal(cleaned) * FEN_PER_UNIT[unit]
-    except (InvalidOperation, ValueError):
-        return None
+    amount = Decimal(cleaned) * FEN_PER_UNIT[unit]
     if not amount.is_finite() or abs(amount) >= Decimal(10) ** 17:
         return None
     fen = int(amount.quantize(Decimal(1), rounding="ROUND_HALF_UP"))
