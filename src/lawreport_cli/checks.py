@@ -47,10 +47,12 @@ class _Collector:
             params: list[pl.Expr] = ()) -> None:
         # Values and parameters are computed over the whole sheet before filtering, so a
         # window (the first row of a duplicate group) sees every row.
-        columns = [mask.fill_null(False).alias("_hit"), pl.col("_row"),
+        # Filter first: values and parameters are made for the few failing rows only. A
+        # parameter that needs the whole sheet (a duplicate's first row) is a column already.
+        columns = [pl.col("_row"),
                    (value if value is not None else pl.col(f"{key}__raw")).cast(pl.Utf8).alias("_v")]
         columns += [param.cast(pl.Utf8).alias(f"_p{index}") for index, param in enumerate(params)]
-        hits = self.frame.select(columns).filter(pl.col("_hit")).drop("_hit")
+        hits = self.frame.filter(mask.fill_null(False)).select(columns)
         if hits.is_empty():
             return
         is_error = Finding(self.sheet.name, 0, 0, code).severity == "error"
@@ -58,6 +60,33 @@ class _Collector:
             self.findings.append(self.sheet.finding(row[0], key, code, row[1], *row[2:]))
             if is_error:
                 self.error_rows.add(row[0])
+
+
+def _fast_parsers(column: Column, sheet: RawSheet) -> list[pl.Expr] | None:
+    """Cheap parsers for the common forms; rows they leave null get _parse_column's full ones."""
+    raw = pl.col(f"{column.key}__raw")
+    if column.type == "date":
+        return [values.parse_date_fast(raw).alias(column.key)]
+    if column.type == "money":
+        fen, finer = values.parse_money_fen_fast(raw, sheet.units.get(column.key, "元"))
+        return [fen.alias(column.key), finer.alias(f"{column.key}__finer")]
+    return None
+
+
+def _parse(frame: pl.DataFrame, present: list[Column], sheet: RawSheet) -> pl.DataFrame:
+    fast = {column.key: _fast_parsers(column, sheet) for column in present}
+    frame = frame.with_columns([expr for column in present
+                                for expr in (fast[column.key] or _parse_column(column, sheet))])
+    for column in present:
+        if fast[column.key] is None:
+            continue
+        leftover = pl.col(column.key).is_null() & pl.col(f"{column.key}__raw").is_not_null()
+        rest = frame.filter(leftover)
+        if rest.height:
+            # Only the rows the fast path could not read pay for the regex parser.
+            slow = rest.select("_row", *_parse_column(column, sheet))
+            frame = frame.update(slow, on="_row", how="left")
+    return frame
 
 
 def _parse_column(column: Column, sheet: RawSheet) -> list[pl.Expr]:
@@ -109,7 +138,7 @@ def check_sheet(sheet: RawSheet) -> CheckedSheet:
     schema = sheet.schema
     present = [column for column in schema.columns if column.key in sheet.frame.columns]
     raw = sheet.frame.rename({column.key: f"{column.key}__raw" for column in present})
-    frame = raw.with_columns([expr for column in present for expr in _parse_column(column, sheet)])
+    frame = _parse(raw, present, sheet)
     for column in present:
         if column.type == "money":
             frame = _money_fallback(frame, column, sheet.units.get(column.key, "元"))
@@ -156,10 +185,12 @@ def check_sheet(sheet: RawSheet) -> CheckedSheet:
 
 
 def _duplicates(issues: _Collector, key: str, group: list[str], code: str) -> None:
-    frame = issues.frame
-    first_row = pl.col("_row").first().over(group)
     mask = pl.col(key).is_not_null() & ~pl.struct(group).is_first_distinct()
-    issues.add(mask, key, code, params=[first_row])
+    if not issues.frame.select(mask.any()).item():
+        return
+    issues.frame = issues.frame.with_columns(pl.col("_row").first().over(group).alias("_first_row"))
+    issues.add(mask, key, code, params=[pl.col("_first_row")])
+    issues.frame = issues.frame.drop("_first_row")
 
 
 # -- cross-column rules, named by the schema ------------------------------------------
