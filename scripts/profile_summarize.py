@@ -14,7 +14,7 @@ comparison), and splits the profiled time into stages by the functions that do t
   to polars      ExcelSheet.to_arrow_with_errors + pl.from_arrow (or to_polars)
   header         reader.find_header
   framing        the rest of reader._read_sheet (strip, blank and 合计/注 rows)
-  parsing        the typed columns: DataFrame.with_columns called by checks.check_sheet
+  parsing        the typed columns: checks._parse (older code: check_sheet's DataFrame.with_columns)
   money fallback checks._money_fallback
   checks         the rest of checks.check_sheet (rule masks, findings, dropping error rows)
   year           records.load_workbook less reading and checking (year, outside-year, last month)
@@ -80,7 +80,7 @@ STAGES = (
     ("Arrow -> polars", "ExcelSheet.to_arrow_with_errors + pl.from_arrow"),
     ("header detection", "reader.find_header"),
     ("row framing (strip, blank/合计 rows)", "reader._read_sheet less find_header"),
-    ("parsing (typed columns)", "checks.check_sheet's with_columns (or _parse_staged)"),
+    ("parsing (typed columns)", "checks._parse (or check_sheet's with_columns)"),
     ("money fallback", "checks._money_fallback"),
     ("checks (rule masks, findings)", "checks.check_sheet less parsing and fallback"),
     ("year, outside-year, last month", "records.load_workbook less read_workbook and check_sheet"),
@@ -103,7 +103,7 @@ def stages(stats: Stats) -> tuple[list[tuple[str, str, float]], float]:
     read_sheet = c("_read_sheet", "lawreport_cli/reader")
     check_sheet = c("check_sheet", "lawreport_cli/checks")
     parsing = (c("with_columns", "polars/dataframe/frame", caller=("check_sheet", "lawreport_cli/checks"))
-               + c("_parse_staged", "lawreport_cli/checks"))
+               + c("_parse_staged", "lawreport_cli/checks") + c("_parse", "lawreport_cli/checks"))
     fallback = c("_money_fallback", "lawreport_cli/checks")
     load = c("load_workbook", "lawreport_cli/records")
     read = c("read_workbook", "lawreport_cli/reader")
