@@ -16,7 +16,7 @@ import polars as pl
 
 from .findings import Finding
 from .safety import UnreadableWorkbook, check_file
-from .schema import NON_RECORD_ROW_PATTERN, SHEETS, Column, SheetSchema
+from .schema import NON_RECORD_ROW_PATTERN, SHEETS, SheetSchema
 from .values import normalize_label
 
 HEADER_SEARCH_ROWS = 30  # a header lies within the first rows, under titles and blank rows
@@ -244,7 +244,3 @@ def _read_sheet(schema: SheetSchema, name: str, hidden: bool, frame: pl.DataFram
     is_note = pl.col("_first").str.contains(NON_RECORD_ROW_PATTERN).fill_null(False)
     data = data.filter(not_blank & ~is_note).drop("_first")
     return RawSheet(schema, name, hidden, header_row, positions, units, data, findings)
-
-
-def column_of(schema: SheetSchema, key: str) -> Column:
-    return schema.column(key)
