@@ -230,15 +230,14 @@ def _read_sheet(schema: SheetSchema, name: str, hidden: bool, frame: pl.DataFram
     body = frame.slice(header_row).with_columns(
         pl.int_range(header_row + 1, header_row + 1 + frame.height - header_row, dtype=pl.Int64).alias("_row"))
     # A totals or notes row is recognised by its first non-blank cell, whatever column that is.
-    all_cells = [pl.col(column).str.strip_chars() for column in frame.columns[:width]]
-    first_text = pl.coalesce([pl.when(cell == "").then(None).otherwise(cell) for cell in all_cells])
-    data = body.select(
+    # Every cell stripped once, blank as null; a row's first text is its first non-null cell.
+    cells = frame.columns[:width]
+    stripped = body.select("_row", *[pl.col(column).str.strip_chars().replace("", None) for column in cells])
+    data = stripped.select(
         "_row",
-        first_text.alias("_first"),
-        *[pl.col(source).str.strip_chars().alias(key) for key, source in sources.items()],
+        pl.coalesce(cells).alias("_first"),
+        *[pl.col(source).alias(key) for key, source in sources.items()],
     )
-    data = data.with_columns([pl.when(pl.col(key) == "").then(None).otherwise(pl.col(key)).alias(key)
-                              for key in sources])
     keys = list(sources)
     not_blank = pl.any_horizontal([pl.col(key).is_not_null() for key in keys]) if keys else pl.lit(False)
     is_note = pl.col("_first").str.contains(NON_RECORD_ROW_PATTERN).fill_null(False)

@@ -36,8 +36,9 @@ _DECIMAL_PARTS = r"^([+-]?)([0-9]{1,15})?(?:\.([0-9]*))?$"
 
 def clean_text(raw: pl.Expr) -> pl.Expr:
     """Half-width digits and punctuation, no surrounding spaces; blank becomes null."""
-    text = raw.str.replace_many(_FULL_WIDTH_FROM, _FULL_WIDTH_TO).str.strip_chars()
-    return pl.when(text == "").then(None).otherwise(text)
+    # replace(), not when/then: `text` appears once, so it is computed once (polars' common-
+    # subexpression elimination does not reach inside when/then, and parsers nest these).
+    return raw.str.replace_many(_FULL_WIDTH_FROM, _FULL_WIDTH_TO).str.strip_chars().replace("", None)
 
 
 def parse_date_fast(raw: pl.Expr) -> pl.Expr:
@@ -174,18 +175,14 @@ def money_fen_slow(text: str, unit: str) -> tuple[int, bool] | None:
 
 def parse_yes_no(raw: pl.Expr) -> pl.Expr:
     """True/False; blank means no; null only for text that is neither."""
-    text = clean_text(raw).str.to_lowercase()
-    return (
-        pl.when(text.is_null()).then(False)
-        .when(text.is_in(YES)).then(True)
-        .when(text.is_in(NO)).then(False)
-        .otherwise(None)
-    )
+    text = clean_text(raw).str.to_lowercase().fill_null("")
+    meaning = {"": False, **{word: True for word in YES}, **{word: False for word in NO}}
+    return text.replace_strict(meaning, default=None, return_dtype=pl.Boolean)
 
 
 def parse_choice(raw: pl.Expr, choices: tuple[str, ...]) -> pl.Expr:
-    text = clean_text(raw).str.replace_all(" ", "")
-    return pl.when(text.is_in(choices)).then(text).otherwise(None)
+    text = clean_text(raw).str.replace_all(" ", "", literal=True)
+    return text.replace_strict({choice: choice for choice in choices}, default=None, return_dtype=pl.Utf8)
 
 
 _CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
