@@ -72,8 +72,13 @@ def _last_month(checked: dict[str, CheckedSheet], year: int) -> int:
     return max(months) if months else 12
 
 
+def _row_date_keys(sheet: CheckedSheet) -> list[str]:
+    """The sheet's own-date columns (schema.row_date) that it has, in order of precedence."""
+    return [key for key in sheet.sheet.schema.row_date if key in sheet.records.columns]
+
+
 def _row_date(sheet: CheckedSheet) -> pl.Expr | None:
-    keys = [key for key in sheet.sheet.schema.row_date if key in sheet.records.columns]
+    keys = _row_date_keys(sheet)
     return pl.coalesce(keys) if keys else None
 
 
@@ -102,7 +107,7 @@ def _year_of(checked: dict[str, CheckedSheet], path) -> int:
 def _outside_year(checked: dict[str, CheckedSheet], year: int) -> list[Finding]:
     findings = []
     for sheet in checked.values():
-        keys = [key for key in sheet.sheet.schema.row_date if key in sheet.records.columns]
+        keys = _row_date_keys(sheet)
         if not keys:
             continue
         # The row's own date is the first of `row_date` that it has; name that cell.
