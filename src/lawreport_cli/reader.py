@@ -15,7 +15,7 @@ from pathlib import Path
 import polars as pl
 
 from .findings import Finding
-from .safety import UnreadableWorkbook, check_file
+from .sources import open_sources
 from .schema import NON_RECORD_ROW_PATTERN, SHEETS, SheetSchema
 from .values import normalize_label
 
@@ -123,19 +123,11 @@ def read_workbook(path: str | os.PathLike, progress: Callable[[str], None] | Non
     """Read every known sheet; `progress` hears a short line before each slow step."""
     progress = progress or (lambda message: None)
     progress(f"checking {path}")
-    container = check_file(path)
-    import fastexcel  # a data library: imported only when a workbook is read
-
-    try:
-        reader = fastexcel.read_excel(str(container.path))
-        names = list(reader.sheet_names)
-    except (KeyboardInterrupt, SystemExit, MemoryError):
-        raise
-    except BaseException as error:  # noqa: B036 — a Rust panic (pyo3 PanicException) is a BaseException
-        raise UnreadableWorkbook(path, f"cannot be read as a workbook ({_first_line(error)})") from None
+    sources = open_sources(path)
     findings: list[Finding] = []
     sheets: dict[str, RawSheet] = {}
-    for name in names:
+    for source in sources:
+        name = source.name
         schema = match_sheet(name)
         if schema is None:
             findings.append(Finding(name, 0, -1, "unknown-sheet", params=(name,)))
@@ -144,55 +136,14 @@ def read_workbook(path: str | os.PathLike, progress: Callable[[str], None] | Non
             findings.append(Finding(name, 0, -1, "duplicate-sheet", params=(name, sheets[schema.key].name)))
             continue
         progress(f"reading {path} [{name}]")
-        try:
-            loaded = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
-            visible = getattr(loaded, "visible", "visible")
-            offsets = [info.absolute_index for info in loaded.available_columns()]
-            batch, cell_errors = loaded.to_arrow_with_errors()
-            frame = _with_error_texts(pl.from_arrow(batch), cell_errors)
-        except (KeyboardInterrupt, SystemExit, MemoryError):
-            raise
-        except BaseException as error:  # noqa: B036 — calamine panics on some malformed sheets
-            raise UnreadableWorkbook(path, f"sheet {name} cannot be read ({_first_line(error)})") from None
-        sheet = _read_sheet(schema, name, str(visible) != "visible", frame, offsets)
+        frame, offsets = source.load()
+        sheet = _read_sheet(schema, name, source.hidden, frame, offsets)
         sheets[schema.key] = sheet
         if sheet.hidden:
             findings.append(Finding(name, 0, -1, "hidden-sheet", params=(name,)))
     if not sheets:
         findings.append(Finding("", 0, -1, "no-known-sheet", file=str(path)))
     return RawWorkbook(str(path), sheets, findings)
-
-
-# calamine's names for Excel's error values, and how Excel shows them.
-EXCEL_ERRORS = {"Div0": "#DIV/0!", "NA": "#N/A", "Name": "#NAME?", "Null": "#NULL!", "Num": "#NUM!",
-                "Ref": "#REF!", "Value": "#VALUE!", "GettingData": "#GETTING_DATA"}
-
-
-def _with_error_texts(frame: pl.DataFrame, cell_errors) -> pl.DataFrame:
-    """Put an error cell's Excel text (#N/A) where calamine left a blank, so the checks see it."""
-    errors = getattr(cell_errors, "errors", None) or []
-    by_column: dict[int, tuple[list[int], list[str]]] = {}
-    for error in errors:
-        row, column = error.position
-        name = error.detail.rsplit("Error(", 1)[-1].rstrip(")'")
-        rows, texts = by_column.setdefault(column, ([], []))
-        rows.append(row)
-        texts.append(EXCEL_ERRORS.get(name, f"#{name}"))
-    if not by_column:
-        return frame
-    columns = []
-    for index, name in enumerate(frame.columns):
-        series = frame.get_column(name)
-        if index in by_column:
-            series = series.cast(pl.Utf8).clone()
-            series.scatter(*by_column[index])
-        columns.append(series)
-    return pl.DataFrame(columns)
-
-
-def _first_line(error: Exception) -> str:
-    text = str(error).strip().splitlines()
-    return text[0][:200] if text else type(error).__name__
 
 
 def _read_sheet(schema: SheetSchema, name: str, hidden: bool, frame: pl.DataFrame, offsets: list[int]) -> RawSheet:
