@@ -13,6 +13,8 @@ from pathlib import Path
 
 import click
 
+from .metrics.standards import STANDARD_CHOICES  # pure data, no data library
+
 FORMATS = ("table", "markdown", "json", "csv", "prose")
 EXPORT_FORMATS = ("xlsx", "csv", "json", "md", "txt")
 MAX_WARNINGS_SHOWN = 20
@@ -41,6 +43,10 @@ data_dir_option = click.option("--data-dir", type=click.Path(file_okay=False), d
                                     "(default: $LAWREPORT_DATA_DIR, the config file's data_dir, or data/).")
 config_option = click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
                              help="A lawreport.toml to read (default: ./lawreport.toml if present).")
+standard_option = click.option(
+    "--standard", type=click.Choice(STANDARD_CHOICES), default="auto", show_default=True,
+    help="HJ 633 table of the daily AQI: auto = the one in force on each day (HJ 633—2012 before "
+         "2026-03-01, HJ 633—2026 from then), or one table for every day of every year.")
 section_option = click.option("--section", "sections", metavar="LIST", default=None,
                               help="Only these sections, comma-separated: air,inspections,penalties,compensation,indicators.")
 
@@ -191,11 +197,12 @@ def validate(files, output_format, strict, lang, year):
 @through_option
 @format_option()
 @section_option
+@standard_option
 @lang_option
 @keep_going_option
 @year_option
 @config_option
-def summarize(file, through, output_format, sections, lang, keep_going, year, config_path):
+def summarize(file, through, output_format, sections, standard, lang, keep_going, year, config_path):
     """Print every figure of the annual report for one workbook.
 
     \b
@@ -215,7 +222,7 @@ def summarize(file, through, output_format, sections, lang, keep_going, year, co
         lang = _lang(lang, config)
         progress = Progress()
         summary = summary_of(Path(file), through or config.through, parse_sections(sections), keep_going, year,
-                             progress)
+                             progress, standard)
         progress.done()
         _report_warnings(summary.findings, summary.rows_left_out, lang)
         click.echo(SUMMARY_FORMATS[output_format](summary, lang).rstrip("\n"))
@@ -226,11 +233,12 @@ def summarize(file, through, output_format, sections, lang, keep_going, year, co
 @through_option
 @format_option()
 @section_option
+@standard_option
 @lang_option
 @keep_going_option
 @data_dir_option
 @config_option
-def compare(years, through, output_format, sections, lang, keep_going, data_dir, config_path):
+def compare(years, through, output_format, sections, standard, lang, keep_going, data_dir, config_path):
     """Year-on-year changes over the same span (同期), read in each figure's good direction.
 
     \b
@@ -251,7 +259,8 @@ def compare(years, through, output_format, sections, lang, keep_going, data_dir,
         directory = data_dir_of(data_dir, config.data_dir)
         paths = [resolve_workbook(argument, directory) for argument in years]
         progress = Progress()
-        result = compare_paths(paths, through or config.through, parse_sections(sections), keep_going, progress)
+        result = compare_paths(paths, through or config.through, parse_sections(sections), keep_going, progress,
+                               standard)
         progress.done()
         for comparison in result.comparisons:
             _report_warnings(comparison.current.findings, comparison.current.rows_left_out, lang)
@@ -273,12 +282,13 @@ def compare(years, through, output_format, sections, lang, keep_going, data_dir,
 @click.option("--format", "formats", metavar="LIST", default=None,
               help=f"Comma-separated: {','.join(EXPORT_FORMATS)} (default: the config file's, or all).")
 @through_option
+@standard_option
 @lang_option
 @keep_going_option
 @data_dir_option
 @config_option
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
-def export(file, previous, out_dir, formats, through, lang, keep_going, data_dir, config_path, quiet):
+def export(file, previous, out_dir, formats, through, standard, lang, keep_going, data_dir, config_path, quiet):
     """Write the figures as files, atomically, for people and for cron.
 
     \b
@@ -309,11 +319,11 @@ def export(file, previous, out_dir, formats, through, lang, keep_going, data_dir
         progress = Progress(quiet)
         if previous:
             result = compare_paths([resolve_workbook(previous, directory), current_path], through, None, keep_going,
-                                   progress)
+                                   progress, standard)
             comparison = result.comparisons[-1]
             summary = comparison.current
         else:
-            summary = summary_of(current_path, through, None, keep_going, progress=progress)
+            summary = summary_of(current_path, through, None, keep_going, progress=progress, standard=standard)
         progress.done()
         _report_warnings(summary.findings, summary.rows_left_out, lang, quiet)
         target = Path(out_dir or config.output_dir or "reports")

@@ -8,6 +8,7 @@ from .metrics.indicators import compute_indicators
 from .metrics.inspections import compute_inspections
 from .metrics.penalties import compute_penalties
 from .metrics.registry import SECTIONS
+from .metrics.standards import forced, like_for_like, plan_for
 from .model import Summary
 from .records import Workbook
 
@@ -26,16 +27,35 @@ def parse_sections(text: str | None) -> list[str] | None:
     return wanted
 
 
-def summarize(workbook: Workbook, through: int | None = None, sections: list[str] | None = None) -> Summary:
-    """Every figure of the workbook's year, 1 January to the end of month `through`."""
+def summarize(workbook: Workbook, through: int | None = None, sections: list[str] | None = None,
+              standard: str = "auto", like_for_like_with: int | None = None) -> Summary:
+    """Every figure of the workbook's year, 1 January to the end of month `through`.
+
+    `standard` ("auto", or a --standard value) picks the HJ 633 table of each day;
+    `like_for_like_with` (a later year) computes each day with the standard its
+    calendar date uses in that year (同口径, for the previous year of a compare).
+    """
     if through is not None and not 1 <= through <= 12:
         raise UsageError(f"--through must be a month 1-12, not {through}")
+    try:
+        forced(standard)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
     period = period_for(workbook.year, through)
     wanted = set(sections or SECTIONS)
     figures, by_city, monthly = {}, {}, {}
+    standards, standards_note = None, ""
     records = workbook.records
     if "air" in records and "air" in wanted:
-        air_figures, by_city, air_monthly = compute_air(records["air"], period)
+        if like_for_like_with is None:
+            plan = plan_for(period.start, period.end, standard)
+        else:
+            plan = like_for_like(period.start, period.end, like_for_like_with, standard)
+            standards_note = like_for_like_note(plan, workbook.year, like_for_like_with) if forced(standard) is None \
+                else ""
+        air = compute_air(records["air"], period, plan)
+        air_figures, by_city, air_monthly = air
+        standards = air.standards
         figures.update(air_figures)
         monthly.update(air_monthly)
     if "inspections" in records and "inspections" in wanted:
@@ -57,4 +77,18 @@ def summarize(workbook: Workbook, through: int | None = None, sections: list[str
         findings=workbook.findings,
         rows_left_out=workbook.rows_with_errors,
         monthly=monthly,
+        standards=standards,
+        standards_note=standards_note if standards else "",
     )
+
+
+def like_for_like_note(plan, year: int, current_year: int) -> str:
+    """"同口径…" for the days of `year` computed with a standard not in force on them, or ""."""
+    if not plan.recomputed:
+        return ""
+    zh = "、".join(f"{span.start.month}月{span.start.day}日至{span.end.month}月{span.end.day}日按{span.standard.title}"
+                  for span in plan.recomputed)
+    en = "; ".join(f"{span.start.isoformat()} to {span.end.isoformat()} with {span.standard.id}"
+                   for span in plan.recomputed)
+    return (f"同口径：{year}年空气质量按{current_year}年同日所用标准重新计算，{zh}计"
+            f" (like-for-like: {year} recomputed with the standard of the same date in {current_year}: {en})")

@@ -15,6 +15,7 @@ from ..model import Figure, Period
 from ..numbers import half_up
 from .aqi import LEVELS, POLLUTANTS, composite_index, half_up_fraction, percentile, with_daily_aqi
 from .registry import BY_ID, METRICS
+from .standards import Plan, plan_for
 
 # Concentrations are summed exactly as integers of 1e-6 of their unit (data carry
 # at most a few decimals), so a mean exactly at .5 rounds up, whatever the row count.
@@ -107,30 +108,47 @@ def _monthly(frame: pl.DataFrame, period: Period) -> dict[str, list]:
     return series
 
 
-def compute_air(
-    records: pl.DataFrame, period: Period
-) -> tuple[dict[str, Figure], dict[str, dict[str, Figure]], dict[str, list]]:
-    """(top-level figures, by_city figures, monthly series) of the air section.
+class AirResult(tuple):
+    """(figures, by_city, monthly) — it unpacks as that 3-tuple — plus `.standards`.
 
+    `standards` is the JSON "standards" value ({"aqi": [spans], "annual": ...})
+    of the plan the days were computed with, or None when the period has no air rows.
+    """
+
+    standards: dict | None
+
+    def __new__(cls, figures: dict, by_city: dict, monthly: dict, standards: dict | None = None):
+        result = super().__new__(cls, (figures, by_city, monthly))
+        result.standards = standards
+        return result
+
+
+def compute_air(records: pl.DataFrame, period: Period, plan: Plan | None = None) -> AirResult:
+    """(top-level figures, by_city figures, monthly series) of the air section, and its standards.
+
+    Each day's AQI and level come from the standard `plan` gives its date
+    (default: the one in force on it); the annual figures follow HJ 663-2013.
     One city (the city column absent, all null, or one name): top-level figures
     and monthly series, by_city empty. Several cities (null counts as one
     unnamed city): every figure per city plus the two ranks, top level empty.
     """
     frame = _in_period(records, period)
     if frame.height == 0:
-        return {}, {}, {}
+        return AirResult({}, {}, {})
+    plan = plan or plan_for(period.start, period.end)
+    standards = plan.to_dict()
     city = pl.col("city") if "city" in frame.columns else pl.lit(None, dtype=pl.String)
     frame = frame.with_columns(city.cast(pl.String).fill_null(UNNAMED_CITY).alias("__city"))
     needed = [*POLLUTANTS] + (["o3_1h"] if "o3_1h" in frame.columns else [])
     frame = with_daily_aqi(
-        frame.select("date", "__city", *[pl.col(c).cast(pl.Float64) for c in needed])
+        frame.select("date", "__city", *[pl.col(c).cast(pl.Float64) for c in needed]), plan
     )
     stats = _city_stats(frame)
     per_city = {row["__city"]: _figures_of(row) for row in stats.iter_rows(named=True)}
 
     if len(per_city) == 1:
         (figures,) = per_city.values()
-        return figures, {}, _monthly(frame, period)
+        return AirResult(figures, {}, _monthly(frame, period), standards)
 
     def value(city_figures: dict[str, Figure], mid: str):
         figure = city_figures.get(mid)
@@ -143,4 +161,4 @@ def compute_air(
         ranks = rank_competition({c: value(f, mid) for c, f in per_city.items()}, higher)
         for c, rank in ranks.items():
             per_city[c][rank_id] = Figure(BY_ID[rank_id], rank)
-    return {}, per_city, {}
+    return AirResult({}, per_city, {}, standards)
