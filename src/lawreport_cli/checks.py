@@ -162,8 +162,10 @@ def check_sheet(sheet: RawSheet) -> CheckedSheet:
             code = "negative-amount" if column.type == "money" else "negative-concentration"
             issues.add(typed < 0, key, code)
         if "off_scale" in column.rules:
-            top = aqi.BREAKPOINTS["o3_1h" if key == "o3_8h" else key][-1]
-            issues.add(typed > top, key, "concentration-off-scale")
+            # The top of the table of the standard in force on the row's day.
+            day = pl.col("date") if "date" in frame.columns else pl.lit(None, pl.Date)
+            issues.add(aqi.in_force(day, lambda standard: aqi.off_scale_expr(key, typed, standard)), key,
+                       "concentration-off-scale", params=[aqi.in_force(day, lambda standard: pl.lit(standard.id))])
         if "unique" in column.rules:
             _duplicates(issues, key, [key], "duplicate-case-number")
         if "unique_per_city" in column.rules:
@@ -262,23 +264,29 @@ def rule_aqi_matches(issues: _Collector, frame: pl.DataFrame) -> None:
     six = list(aqi.POLLUTANTS)
     if not _has(frame, *six) or not ("aqi" in frame.columns or "level" in frame.columns):
         return
-    inputs = frame.select(["_row", *six, *(["o3_1h"] if "o3_1h" in frame.columns else [])])
-    computed = aqi.with_daily_aqi(inputs).select("_row", pl.col("aqi").alias("_aqi"), pl.col("level").alias("_level"))
+    # Each row with the standard in force on its day (a row without a date: the oldest).
+    day = pl.col("date") if "date" in frame.columns else pl.lit(None, pl.Date)
+    inputs = frame.select(["_row", day.alias("date"), *six, *(["o3_1h"] if "o3_1h" in frame.columns else [])])
+    computed = aqi.with_daily_aqi(inputs, "auto", name_standard=True).select(
+        "_row", pl.col("aqi").alias("_aqi"), pl.col("level").alias("_level"), pl.col("standard").alias("_standard"))
     issues.frame = issues.frame.join(computed, on="_row", how="left", maintain_order="left")
     if "aqi" in frame.columns:
         issues.add(pl.col("aqi").is_not_null() & (pl.col("aqi") != pl.col("_aqi")), "aqi", "aqi-mismatch",
-                   params=[pl.col("_aqi")])
+                   params=[pl.col("_aqi"), pl.col("_standard")])
     if "level" in frame.columns:
         issues.add(pl.col("level").is_not_null() & (pl.col("level") != pl.col("_level")), "level",
-                   "level-mismatch", params=[pl.col("_aqi"), pl.col("_level")])
-    issues.frame = issues.frame.drop("_aqi", "_level")
+                   "level-mismatch", params=[pl.col("_aqi"), pl.col("_level"), pl.col("_standard")])
+    issues.frame = issues.frame.drop("_aqi", "_level", "_standard")
 
 
 def rule_o3_1h_fallback(issues: _Collector, frame: pl.DataFrame) -> None:
     if "o3_8h" not in frame.columns:
         return
+    # Only where the day's standard takes O3_8h above its table into the 1-h table (HJ 633—2012).
     one_hour = pl.col("o3_1h") if "o3_1h" in frame.columns else pl.lit(None, pl.Float64)
-    issues.add((pl.col("o3_8h") > aqi.O3_8H_TOP) & one_hour.is_null(), "o3_8h", "o3-1h-missing")
+    day = pl.col("date") if "date" in frame.columns else pl.lit(None, pl.Date)
+    falls_back = aqi.in_force(day, lambda standard: pl.lit(standard.o3_8h_above_top is None))
+    issues.add((pl.col("o3_8h") > aqi.O3_8H_TOP) & one_hour.is_null() & falls_back, "o3_8h", "o3-1h-missing")
 
 
 RULES = {

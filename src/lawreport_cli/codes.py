@@ -61,7 +61,7 @@ CODES: dict[str, Code] = {
     "negative-concentration": Code("error", "Negative concentration",
         "{column}为{value}：浓度不能为负", "{column} is {value}: a concentration cannot be negative"),
     "concentration-off-scale": Code("warning", "Concentration beyond the HJ 633 table",
-        "{column}为{value}，超出HJ 633-2012分指数表上限，分指数按500计", "{column} is {value}, beyond the top of the HJ 633-2012 table; its IAQI is capped at 500"),
+        "{column}为{value}，超出{0}分指数表上限，分指数按500计", "{column} is {value}, beyond the top of the {0} table; its IAQI is capped at 500"),
     "o3-1h-missing": Code("warning", "O3_1h blank where O3_8h > 800",
         "O3_8h超过800，O3_1h为空，按O3_8h计算", "O3_8h is over 800 and O3_1h is blank; O3_8h is used"),
     # -- uniqueness --
@@ -90,9 +90,9 @@ CODES: dict[str, Code] = {
     "credit-code-check": Code("warning", "Credit code fails its check digit",
         "统一社会信用代码 {value} 校验位不符", "统一社会信用代码 {value} fails its check digit"),
     "aqi-mismatch": Code("warning", "Given AQI differs from the computed one",
-        "填报AQI为{value}，按HJ 633-2012计算应为{0}", "the given AQI is {value}; HJ 633-2012 gives {0}"),
+        "填报AQI为{value}，按{1}计算应为{0}", "the given AQI is {value}; {1} gives {0}"),
     "level-mismatch": Code("warning", "Given 质量等级 differs from the computed one",
-        "填报质量等级为“{value}”，按AQI {0}应为“{1}”", "the given level is '{value}'; AQI {0} is '{1}'"),
+        "填报质量等级为“{value}”，按{2} AQI {0}应为“{1}”", "the given level is '{value}'; AQI {0} ({2}) is '{1}'"),
     "date-outside-year": Code("warning", "Row date outside the workbook's year",
         "日期{value}不在{0}年内", "date {value} is outside the year {0}"),
 }

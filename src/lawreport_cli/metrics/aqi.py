@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from functools import partial
 from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 from typing import Iterable, Sequence
@@ -25,7 +26,7 @@ from typing import Iterable, Sequence
 import polars as pl
 
 from .standards import (
-    ANNUAL_STANDARD, HJ633_2012, IAQI_BREAKPOINTS, IAQI_CAP, SIX, AqiStandard, Plan,
+    ANNUAL_STANDARD, AQI_STANDARDS, HJ633_2012, IAQI_BREAKPOINTS, IAQI_CAP, SIX, AqiStandard, Plan,
 )
 
 # HJ 633-2012's tables, as they were always exported here (the revisions are in standards.py).
@@ -280,6 +281,19 @@ def by_plan(date: pl.Expr, plan: Plan, make: Callable[[AqiStandard], pl.Expr]) -
     return expr.otherwise(make(standards[0]))
 
 
+def in_force(date: pl.Expr, make: Callable[[AqiStandard], pl.Expr]) -> pl.Expr:
+    """Per row, `make(standard)` of the standard in force on the row's date (--standard auto).
+
+    Rows without a date get the oldest standard.
+    """
+    expr = None
+    for standard in reversed(AQI_STANDARDS[1:]):
+        cond = date >= pl.lit(standard.in_force_from)
+        expr = pl.when(cond).then(make(standard)) if expr is None else expr.when(cond).then(make(standard))
+    first = make(AQI_STANDARDS[0])
+    return first if expr is None else expr.otherwise(first)
+
+
 def level_expr(aqi: pl.Expr) -> pl.Expr:
     expr = None
     for upper, label in _LEVEL_UPPER:
@@ -322,7 +336,7 @@ def _with_daily_aqi_one(df: pl.DataFrame, standard: AqiStandard) -> pl.DataFrame
     return out.drop(list(tmp.values()))
 
 
-def with_daily_aqi(df: pl.DataFrame, standard: AqiStandard | Plan | None = None,
+def with_daily_aqi(df: pl.DataFrame, standard: AqiStandard | Plan | str | None = None,
                    name_standard: bool = False) -> pl.DataFrame:
     """Add `aqi` (Int64), `level` (String) and `primary` (String) to a frame of concentrations.
 
@@ -331,22 +345,28 @@ def with_daily_aqi(df: pl.DataFrame, standard: AqiStandard | Plan | None = None,
     are null when any of the six is null; `primary` lists the top pollutants
     joined by "," when aqi > 50, else null.
 
-    `standard`: one table for every row (default HJ 633—2012), or a Plan, which
+    `standard`: one table for every row (default HJ 633—2012); a Plan, which
     computes each row with the standard of its `date` (rows outside the plan or
-    without a date: the plan's first standard). `name_standard` adds a
-    `standard` column with the id of the standard each row was computed with.
+    without a date: the plan's first standard); or "auto": each row with the
+    standard in force on its `date`. `name_standard` adds a `standard` column
+    with the id of the standard each row was computed with.
     """
-    if not isinstance(standard, Plan):
+    if isinstance(standard, Plan):
+        standards = standard.standards
+        choose = partial(by_plan, plan=standard)
+    elif standard == "auto":
+        standards = list(AQI_STANDARDS)
+        choose = in_force
+    else:
         chosen = standard or HJ633_2012
         out = _with_daily_aqi_one(df, chosen)
         return out.with_columns(pl.lit(chosen.id).alias("standard")) if name_standard else out
-    standards = plan_standards = standard.standards
-    if len(plan_standards) == 1:
-        return with_daily_aqi(df, plan_standards[0], name_standard)
+    if len(standards) == 1:
+        return with_daily_aqi(df, standards[0], name_standard)
     index = "__row_order"
     which = "__standard_index"
     framed = df.with_row_index(index).with_columns(
-        by_plan(pl.col("date"), standard, lambda s: pl.lit(standards.index(s))).alias(which))
+        choose(pl.col("date"), make=lambda s: pl.lit(standards.index(s))).alias(which))
     parts = []
     for position, table in enumerate(standards):
         part = framed.filter(pl.col(which) == position).drop(which)
