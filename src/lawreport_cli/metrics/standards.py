@@ -115,6 +115,14 @@ HJ663_2013 = AnnualStandard(
 ANNUAL_STANDARD = HJ663_2013
 
 
+def title_of(standard_id: str) -> str:
+    """How a report prints a standard's id ("HJ 633-2026" -> "HJ 633—2026")."""
+    for standard in (*AQI_STANDARDS, ANNUAL_STANDARD):
+        if standard.id == standard_id:
+            return standard.title
+    return standard_id
+
+
 def standard_on(day: dt.date) -> AqiStandard:
     """The HJ 633 revision in force on `day` (the oldest one for days before it)."""
     chosen = AQI_STANDARDS[0]

@@ -20,7 +20,7 @@ from decimal import ROUND_FLOOR, Decimal
 from ..metrics.registry import IMPROVEMENT_RANKED, SECTIONS, MetricDef
 from ..model import Change, Comparison, Summary, format_value
 from ..numbers import FEN_PER_WAN, wan_text
-from .table import section_title, yoy_text
+from .table import section_title, standards_line, yoy_text
 
 PHRASES: dict[str, str] = {
     # -- spans of time --
@@ -88,6 +88,12 @@ PHRASES: dict[str, str] = {
     "yoy.rank_worse": "较去年同期后退{n}个位次",
     "yoy.rank_same": "与去年同期持平",
     "improvement_rank": "改善幅度居第{n}位",
+    # -- the air standards (按HJ 633—2026计) --
+    "standard": "按{title}计",
+    "standard_span": "{span}按{title}计",
+    "standard_join": "、",
+    "like_for_like": "同比按同口径（{year}年{spans}重新计算）",
+    "like_for_like_span": "{span}按{title}",
     # -- openers --
     "place": "全市",
     "cities": "{n}个城市中，",
@@ -271,8 +277,42 @@ class _Place:
         return sentences
 
 
+def _day_span(start: str, end: str) -> str:
+    first, last = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+    day = PHRASES["day"]
+    return PHRASES["range"].format(start=day.format(m=first.month, d=first.day),
+                                   end=day.format(m=last.month, d=last.day))
+
+
+def standards_clause(summary: Summary, comparison: Comparison | None = None) -> str:
+    """"按HJ 633—2026计，", or per span for a year under two standards; with the 同口径 clause
+    of a comparison whose previous year was recomputed. "" without standards."""
+    from ..metrics.standards import standard_on, title_of
+
+    if not summary.standards:
+        return ""
+    spans = summary.standards["aqi"]
+    if len(spans) == 1:
+        clause = PHRASES["standard"].format(title=title_of(spans[0]["id"]))
+    else:
+        clause = PHRASES["standard_join"].join(
+            PHRASES["standard_span"].format(span=_day_span(span["from"], span["to"]), title=title_of(span["id"]))
+            for span in spans)
+    clause += "，"
+    previous = comparison.previous if comparison else None
+    if comparison and comparison.standards_note and previous.standards:
+        recomputed = [span for span in previous.standards["aqi"]
+                      if standard_on(dt.date.fromisoformat(span["from"])).id != span["id"]]
+        if recomputed:
+            clause += PHRASES["like_for_like"].format(year=previous.year, spans=PHRASES["standard_join"].join(
+                PHRASES["like_for_like_span"].format(span=_day_span(span["from"], span["to"]),
+                                                     title=title_of(span["id"]))
+                for span in recomputed)) + "，"
+    return clause
+
+
 def _air_paragraph(summary: Summary, comparison: Comparison | None) -> str:
-    span = span_text(summary, "air")
+    span = span_text(summary, "air") + standards_clause(summary, comparison)
     spec = PARAGRAPHS["air"]
     if summary.by_city:
         city_changes = comparison.by_city if comparison else {}
@@ -341,8 +381,12 @@ def _en(summary: Summary, comparison: Comparison | None) -> str:
                     metric = figure.metric
                     clauses.append(f"{city}: {metric.label_en} {format_value(metric, figure.value)}{_en_unit(metric)}")
         if clauses:
-            paragraphs.append(f"{section_title(section, 'en')} ({summary.period.label('en')}): "
-                              + "; ".join(clauses) + ".")
+            text = f"{section_title(section, 'en')} ({summary.period.label('en')}): " + "; ".join(clauses) + "."
+            if section == "air" and summary.standards:
+                text += " " + standards_line(comparison.standards if comparison else summary.standards, "en") + "."
+                if comparison and comparison.standards_note:
+                    text += " " + comparison.standards_note.split(" (", 1)[1].rstrip(")") + "."
+            paragraphs.append(text)
     return "\n\n".join(paragraphs) + "\n" if paragraphs else ""
 
 

@@ -33,6 +33,9 @@ WORDS: dict[str, tuple[str, str]] = {
     "findings": ("数据检查：{errors}个错误，{warnings}个警告（详见 lawreport validate）",
                  "Data check: {errors} errors, {warnings} warnings (see lawreport validate)"),
     "note": ("说明：", "Note: "),
+    "standards": ("标准：{aqi}；年评价 {annual}", "Standards: {aqi}; annual assessment {annual}"),
+    "standard_span": ("{title}（{start}至{end}）", "{id} ({start} to {end})"),
+    "standard_join": ("、", ", "),
 }
 
 # Year-on-year words by trend; percent figures change in 百分点 instead.
@@ -98,6 +101,21 @@ class Block:
     headers: list[str]
     rows: list[list[str]]
     align: tuple[str, ...]
+    note: str = ""  # a line under the table (the air section's standards)
+
+
+def standards_line(standards: dict | None, lang: str = "zh") -> str:
+    """"标准：HJ 633—2012（2026-01-01至2026-02-28）、HJ 633—2026（…）；年评价 HJ 663—2013", or ""."""
+    from ..metrics.standards import title_of
+
+    if not standards:
+        return ""
+    spans = word("standard_join", lang).join(
+        word("standard_span", lang).format(title=title_of(span["id"]), id=span["id"], start=span["from"],
+                                           end=span["to"])
+        for span in standards["aqi"])
+    annual = standards["annual"] if lang == "en" else title_of(standards["annual"])
+    return word("standards", lang).format(aqi=spans, annual=annual)
 
 
 def by_section(items: dict) -> dict[str, list]:
@@ -149,6 +167,8 @@ def summary_blocks(summary: Summary, lang: str = "zh") -> list[Block]:
                 rows.append(row + [metric.unit])
             city_title = f"{section_title(section, lang)} · {word('by_city', lang)}  ({period})"
             blocks.append(Block(city_title, headers, rows, ("left",) + ("right",) * len(cities) + ("left",)))
+        if section == "air" and blocks:
+            blocks[-1].note = standards_line(summary.standards, lang)
     return blocks
 
 
@@ -180,9 +200,12 @@ def compare_blocks(comparison: Comparison, lang: str = "zh") -> list[Block]:
     align = ("left", "right", "right", "right", "left", "left")
     blocks: list[Block] = []
     both = {mid: change for mid, change in comparison.changes.items() if not change.one_sided}
+    last_air = None  # the air block the standards line goes under
     for section, changes in by_section(both).items():
         rows = [_change_row(change, lang) for change in changes]
         blocks.append(Block(f"{section_title(section, lang)}  ({period})", headers, rows, align))
+        if section == "air":
+            last_air = blocks[-1]
     city_sections = {c.metric.section for changes in comparison.by_city.values() for c in changes.values()}
     for section in ordered_sections(city_sections):
         rows = []
@@ -192,6 +215,8 @@ def compare_blocks(comparison: Comparison, lang: str = "zh") -> list[Block]:
                     rows.append([city] + _change_row(change, lang))
         title = f"{section_title(section, lang)} · {word('by_city', lang)}  ({period})"
         blocks.append(Block(title, [word("city", lang)] + headers, rows, ("left",) + align))
+        if section == "air":
+            last_air = blocks[-1]
     metrics = rank_metrics(comparison)
     if metrics:
         rows = [[city] + [str(ranks[m.id]) if m.id in ranks else "" for m in metrics]
@@ -199,6 +224,9 @@ def compare_blocks(comparison: Comparison, lang: str = "zh") -> list[Block]:
         title = f"{section_title('air', lang)} · {word('improvement_ranks', lang)}  ({period})"
         blocks.append(Block(title, [word("city", lang)] + [m.label_for(lang) + unit_suffix(m) for m in metrics],
                             rows, ("left",) + ("right",) * len(metrics)))
+        last_air = blocks[-1]
+    if last_air is not None:
+        last_air.note = standards_line(comparison.standards, lang)
     return blocks
 
 
@@ -213,6 +241,8 @@ def compare_header_lines(comparison: Comparison, lang: str = "zh") -> list[str]:
     lines = [f"{year_label(previous.year, lang)} ({previous.source}) → {year_label(current.year, lang)} ({current.source})"]
     if comparison.period_note:
         lines.append(word("note", lang) + comparison.period_note)
+    if comparison.standards_note:
+        lines.append(word("note", lang) + comparison.standards_note)
     return lines
 
 
@@ -237,7 +267,7 @@ def _join(head: list[str], blocks: list[Block], tail: list[str], lang: str) -> s
     if not blocks:
         parts.append(word("empty", lang))
     for block in blocks:
-        parts.append(block.title + "\n" + tabulate_block(block, "simple"))
+        parts.append(block.title + "\n" + tabulate_block(block, "simple") + (f"\n{block.note}" if block.note else ""))
     if tail:
         parts.append("\n".join(tail))
     return "\n\n".join(parts) + "\n"

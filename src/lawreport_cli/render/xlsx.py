@@ -18,7 +18,7 @@ from wcwidth import wcswidth
 from ..metrics.registry import MetricDef, metric_for
 from ..model import Change, Comparison, Summary, format_value, money_decimal
 from .table import (
-    by_section, city_metrics, ordered_sections, section_title, unit_suffix, year_label, yoy_text,
+    by_section, city_metrics, ordered_sections, section_title, standards_line, unit_suffix, year_label, yoy_text,
 )
 
 SHEETS = {
@@ -178,6 +178,9 @@ def _section_sheet(book: _Book, summary: Summary, section: str, figures: list) -
             for col, metric in enumerate(metrics, start=1):
                 figure = city_figures.get(metric.id)
                 sheet.value(row, col, metric, figure.value if figure else None)
+    if section == "air" and summary.standards:
+        # A line under the figures, as in the table output; not fitted into column A's width.
+        sheet.ws.write_string(row + 2, 0, standards_line(summary.standards, lang))
     sheet.ws.freeze_panes(1, 1 if metrics and not figures else 0)
     sheet.fit_columns()
 
@@ -224,6 +227,10 @@ def _compare_sheet(book: _Book, comparison: Comparison) -> None:
             sheet.text(row, 2, metric.unit)
             sheet.value(row, 4, metric, rank)  # the rank exists this year only
             sheet.text(row, 8, rank_id)
+    row += 1  # a blank row, then the standards and the 同口径 note
+    for line in filter(None, (standards_line(comparison.standards, lang), comparison.standards_note)):
+        row += 1
+        sheet.ws.write_string(row, 0, line)
     sheet.ws.freeze_panes(1, 0)
     sheet.fit_columns()
 
@@ -304,6 +311,8 @@ def _about_sheet(book: _Book, summary: Summary, comparison: Comparison | None) -
         rows.append(("previous_source", comparison.previous.source))
         if comparison.period_note:
             rows.append(("note", comparison.period_note))
+        if comparison.standards_note:
+            rows.append(("note", comparison.standards_note))
     if summary.rows_left_out:
         rows.append(("rows_left_out", str(summary.rows_left_out)))
     rows += [("note", note) for note in summary.notes]
