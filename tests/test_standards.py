@@ -160,6 +160,14 @@ def test_off_scale_is_the_top_of_the_days_table():
     assert is_off_scale("o3_1h", 1300, HJ633_2012)
 
 
+def test_a_standard_by_its_option_or_id():
+    day = dict(CLEAN, o3_8h=180, o3_1h=250)
+    assert daily_aqi(**day, standard="2026") == daily_aqi(**day, standard="HJ 633-2026") == 119
+    assert daily_aqi(**day, standard="2012") == 125
+    with pytest.raises(ValueError):
+        daily_aqi(**day, standard="HJ 633-2019")
+
+
 def test_2026_has_no_o3_1h_table():
     with pytest.raises(ValueError):
         iaqi("o3_1h", 100, HJ633_2026)

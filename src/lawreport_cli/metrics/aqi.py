@@ -26,7 +26,7 @@ from typing import Iterable, Sequence
 import polars as pl
 
 from .standards import (
-    ANNUAL_STANDARD, AQI_STANDARDS, HJ633_2012, IAQI_BREAKPOINTS, IAQI_CAP, SIX, AqiStandard, Plan,
+    ANNUAL_STANDARD, AQI_STANDARDS, HJ633_2012, IAQI_BREAKPOINTS, IAQI_CAP, SIX, AqiStandard, Plan, as_standard,
 )
 
 # HJ 633-2012's tables, as they were always exported here (the revisions are in standards.py).
@@ -71,13 +71,14 @@ def _exact(value: Number) -> Fraction:
     return Fraction(_written(value))
 
 
-def rounded(pollutant: str, concentration: Number, standard: AqiStandard = HJ633_2012) -> Fraction:
+def rounded(pollutant: str, concentration: Number, standard: AqiStandard | str = HJ633_2012) -> Fraction:
     """The concentration the standard's IAQI is computed from.
 
     HJ 633—2026 rounds per GB/T 8170 (half to even, on the value as written:
     60.5 -> 60, 61.5 -> 62, 60.51 -> 61), µg/m³ to integers, CO to 0.1 mg/m³;
     HJ 633—2012 uses the value as given.
     """
+    standard = as_standard(standard)
     written = _written(concentration)
     decimals = standard.rounding.get(pollutant) if standard.rounding else None
     if decimals is None:
@@ -87,7 +88,7 @@ def rounded(pollutant: str, concentration: Number, standard: AqiStandard = HJ633
     return Fraction(written.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_EVEN))
 
 
-def _table_for(pollutant: str, standard: AqiStandard = HJ633_2012) -> tuple[int, ...]:
+def _table_for(pollutant: str, standard: AqiStandard | str = HJ633_2012) -> tuple[int, ...]:
     try:
         return standard.breakpoints[pollutant]
     except KeyError:
@@ -108,13 +109,14 @@ def _iaqi_exact(table: tuple[int, ...], c: Fraction) -> int:
     raise AssertionError("unreachable")
 
 
-def iaqi(pollutant: str, concentration: Number, standard: AqiStandard = HJ633_2012) -> int:
+def iaqi(pollutant: str, concentration: Number, standard: AqiStandard | str = HJ633_2012) -> int:
     """Individual AQI under `standard`, rounded up to an integer, capped at 500.
 
     For "o3_8h" above the 8-h table: the standard's fixed IAQI (2026: 300), or
     (2012) the 1-h table with the same value — the fallback when the day's
     O3_1h is unknown; `daily_aqi` takes the O3_1h.
     """
+    standard = as_standard(standard)
     table = _table_for(pollutant, standard)
     c = rounded(pollutant, concentration, standard)
     if pollutant == "o3_8h" and c > table[-1]:
@@ -124,12 +126,13 @@ def iaqi(pollutant: str, concentration: Number, standard: AqiStandard = HJ633_20
     return _iaqi_exact(table, c)
 
 
-def off_scale_top(pollutant: str, standard: AqiStandard = HJ633_2012) -> int | None:
+def off_scale_top(pollutant: str, standard: AqiStandard | str = HJ633_2012) -> int | None:
     """The concentration beyond which the IAQI is capped at 500, or None where it never is.
 
     HJ 633—2012's O3_8h above 800 goes to the 1-h table, so its top is 1200;
     HJ 633—2026 gives O3_8h above 800 the IAQI 300 and does not use O3_1h.
     """
+    standard = as_standard(standard)
     if pollutant not in standard.breakpoints:
         return None
     if pollutant == "o3_8h":
@@ -139,21 +142,23 @@ def off_scale_top(pollutant: str, standard: AqiStandard = HJ633_2012) -> int | N
     return standard.breakpoints[pollutant][-1]
 
 
-def is_off_scale(pollutant: str, concentration: Number, standard: AqiStandard = HJ633_2012) -> bool:
+def is_off_scale(pollutant: str, concentration: Number, standard: AqiStandard | str = HJ633_2012) -> bool:
     """True beyond the top of the pollutant's table in `standard` (IAQI capped at 500)."""
+    standard = as_standard(standard)
     _table_for(pollutant, HJ633_2012 if pollutant == "o3_1h" else standard)
     top = off_scale_top(pollutant, standard)
     return top is not None and rounded(pollutant, concentration, standard) > top
 
 
 def iaqis(so2: Number, no2: Number, pm10: Number, pm25: Number, co: Number,
-          o3_8h: Number, o3_1h: Number | None = None, standard: AqiStandard = HJ633_2012) -> dict[str, int]:
+          o3_8h: Number, o3_1h: Number | None = None, standard: AqiStandard | str = HJ633_2012) -> dict[str, int]:
     """The IAQIs of one day's indicators under `standard`, keyed by pollutant.
 
     HJ 633—2012: the six plus "o3_1h" when the day has one; O3_8h above 800 has
     no IAQI of its own then (the O3 IAQI is the O3_1h one), and with O3_1h blank
     it is the O3_8h value in the 1-h table. HJ 633—2026: the six.
     """
+    standard = as_standard(standard)
     values = {
         "so2": iaqi("so2", so2, standard),
         "no2": iaqi("no2", no2, standard),
@@ -171,8 +176,9 @@ def iaqis(so2: Number, no2: Number, pm10: Number, pm25: Number, co: Number,
 
 
 def daily_aqi(so2: Number, no2: Number, pm10: Number, pm25: Number, co: Number,
-              o3_8h: Number, o3_1h: Number | None = None, standard: AqiStandard = HJ633_2012) -> int:
+              o3_8h: Number, o3_1h: Number | None = None, standard: AqiStandard | str = HJ633_2012) -> int:
     """AQI of one day: the largest IAQI of the standard's indicators."""
+    standard = as_standard(standard)
     return max(iaqis(so2, no2, pm10, pm25, co, o3_8h, o3_1h, standard).values())
 
 
@@ -186,8 +192,9 @@ def level(aqi: int) -> str:
 
 def primary_pollutants(so2: Number, no2: Number, pm10: Number, pm25: Number, co: Number,
                        o3_8h: Number, o3_1h: Number | None = None,
-                       standard: AqiStandard = HJ633_2012) -> list[str]:
+                       standard: AqiStandard | str = HJ633_2012) -> list[str]:
     """首要污染物: the pollutant(s) with the largest IAQI when AQI > 50, else []."""
+    standard = as_standard(standard)
     values = iaqis(so2, no2, pm10, pm25, co, o3_8h, o3_1h, standard)
     top = max(values.values())
     if top <= 50:
@@ -239,12 +246,13 @@ def _rounded_expr(pollutant: str, c: pl.Expr, standard: AqiStandard) -> pl.Expr:
 
 
 def iaqi_expr(pollutant: str, c: pl.Expr, o3_1h: pl.Expr | None = None,
-              standard: AqiStandard = HJ633_2012) -> pl.Expr:
+              standard: AqiStandard | str = HJ633_2012) -> pl.Expr:
     """Polars expression: the IAQI (Int64) of column expression `c`; null stays null.
 
     For "o3_8h" above the 8-h table: the standard's fixed IAQI, or (2012) the
     1-h table with `o3_1h` where given, else with `c` itself.
     """
+    standard = as_standard(standard)
     table = _table_for(pollutant, standard)
     c = _rounded_expr(pollutant, c, standard)
     if pollutant == "o3_8h":
@@ -257,8 +265,9 @@ def iaqi_expr(pollutant: str, c: pl.Expr, o3_1h: pl.Expr | None = None,
     return _ceil_int(_segments_expr(c, table))
 
 
-def off_scale_expr(pollutant: str, c: pl.Expr, standard: AqiStandard = HJ633_2012) -> pl.Expr:
+def off_scale_expr(pollutant: str, c: pl.Expr, standard: AqiStandard | str = HJ633_2012) -> pl.Expr:
     """True where `c` lies beyond the top of `standard`'s table (see off_scale_top)."""
+    standard = as_standard(standard)
     top = off_scale_top(pollutant, standard)
     if top is None:
         return pl.lit(False)
@@ -358,7 +367,7 @@ def with_daily_aqi(df: pl.DataFrame, standard: AqiStandard | Plan | str | None =
         standards = list(AQI_STANDARDS)
         choose = in_force
     else:
-        chosen = standard or HJ633_2012
+        chosen = as_standard(standard)
         out = _with_daily_aqi_one(df, chosen)
         return out.with_columns(pl.lit(chosen.id).alias("standard")) if name_standard else out
     if len(standards) == 1:

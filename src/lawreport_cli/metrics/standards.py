@@ -115,6 +115,18 @@ HJ663_2013 = AnnualStandard(
 ANNUAL_STANDARD = HJ663_2013
 
 
+def as_standard(standard: "AqiStandard | str | None") -> AqiStandard:
+    """An AqiStandard from itself, its --standard value ("2026") or its id ("HJ 633-2026"); None: 2012."""
+    if standard is None:
+        return HJ633_2012
+    if isinstance(standard, AqiStandard):
+        return standard
+    for candidate in AQI_STANDARDS:
+        if standard in (candidate.option, candidate.id, candidate.title):
+            return candidate
+    raise ValueError(f"unknown standard {standard!r}; choose from {', '.join(BY_OPTION)}")
+
+
 def title_of(standard_id: str) -> str:
     """How a report prints a standard's id ("HJ 633-2026" -> "HJ 633—2026")."""
     for standard in (*AQI_STANDARDS, ANNUAL_STANDARD):
