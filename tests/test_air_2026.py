@@ -179,6 +179,7 @@ def test_compare_outputs_say_like_for_like(tmp_path):
         "annual": "HJ 663-2013"}
     assert document["current"]["standards"] == STANDARDS_2026
     assert "同口径" in document["standards_note"]
+    assert document["note"] == document["standards_note"]  # the one note of this comparison
     assert document["metrics"]["air.good_days"]["previous"] == 5
     for output_format in ("table", "markdown"):
         text = run("compare", previous, current, "--format", output_format).stdout

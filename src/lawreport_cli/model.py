@@ -207,8 +207,9 @@ class Comparison:
             "only_previous": self.only_previous,
             "only_current": self.only_current,
         })
-        if self.period_note:
-            doc["note"] = self.period_note
+        notes = [note for note in (self.period_note, self.standards_note) if note]
+        if notes:
+            doc["note"] = "；".join(notes)
         if self.by_city:
             doc["by_city"] = {}
             for city, changes in self.by_city.items():
