@@ -270,3 +270,18 @@ def test_validate_checks_each_row_with_its_days_standard(tmp_path):
     ])
     english = {f.code: f.message("en") for f in findings if f.location == "空气质量!I4"}
     assert english == {"aqi-mismatch": "the given AQI is 94; HJ 633-2026 gives 110"}
+
+
+def test_o3_1h_is_the_seventh_indicator_of_2012_only(tmp_path):
+    # O3_8h 150: 50 + 50*50/60 = 91.7 -> 92 (良); O3_1h 210: 100 + 10*50/100 = 105 (轻度污染).
+    # 2026-02-01 (HJ 633—2012, seven indicators): AQI 105; 2026-04-01 (HJ 633—2026, six): AQI 92.
+    # 2026-04-02: O3_1h blank, O3_8h 150 -> 92 under either.
+    header = AIR_HEADER + ["O3_1h"]
+    rows = [day(D(2026, 2, 1), o3=150) + [210], day(D(2026, 4, 1), o3=150) + [210],
+            day(D(2026, 4, 2), o3=150) + [None], day(D(2026, 12, 1)) + [None]]
+    path = write_workbook(tmp_path / "2026.xlsx", {"空气质量": [header, *rows]})
+    summary = summary_of(path)
+    assert summary.value("air.good_days") == 3  # 04-01, 04-02, 12-01
+    assert summary.monthly["air.days_by_level.轻度污染"][1] == 1
+    assert summary_of(path, standard="2012").value("air.good_days") == 2  # 04-01 is 105 too
+    assert summary_of(path, standard="2026").value("air.good_days") == 4

@@ -8,7 +8,7 @@ from .metrics.indicators import compute_indicators
 from .metrics.inspections import compute_inspections
 from .metrics.penalties import compute_penalties
 from .metrics.registry import SECTIONS
-from .metrics.standards import forced, like_for_like, plan_for
+from .metrics.standards import Plan, forced, like_for_like, plan_for
 from .model import Summary
 from .records import Workbook
 
@@ -47,15 +47,10 @@ def summarize(workbook: Workbook, through: int | None = None, sections: list[str
     standards, standards_note = None, ""
     records = workbook.records
     if "air" in records and "air" in wanted:
-        if like_for_like_with is None:
-            plan = plan_for(period.start, period.end, standard)
-        else:
-            plan = like_for_like(period.start, period.end, like_for_like_with, standard)
-            standards_note = like_for_like_note(plan, workbook.year, like_for_like_with) if forced(standard) is None \
-                else ""
+        plan, note = air_plan(period, standard, workbook.year, like_for_like_with)
         air = compute_air(records["air"], period, plan)
         air_figures, by_city, air_monthly = air
-        standards = air.standards
+        standards, standards_note = air.standards, note if air.standards else ""
         figures.update(air_figures)
         monthly.update(air_monthly)
     if "inspections" in records and "inspections" in wanted:
@@ -78,11 +73,20 @@ def summarize(workbook: Workbook, through: int | None = None, sections: list[str
         rows_left_out=workbook.rows_with_errors,
         monthly=monthly,
         standards=standards,
-        standards_note=standards_note if standards else "",
+        standards_note=standards_note,
     )
 
 
-def like_for_like_note(plan, year: int, current_year: int) -> str:
+def air_plan(period, standard: str, year: int, like_for_like_with: int | None) -> tuple[Plan, str]:
+    """The standard of each day of `period`, and the 同口径 note when days were recomputed."""
+    if like_for_like_with is None:
+        return plan_for(period.start, period.end, standard), ""
+    plan = like_for_like(period.start, period.end, like_for_like_with, standard)
+    # A forced table is no like-for-like recomputation: every year uses it anyway.
+    return plan, like_for_like_note(plan, year, like_for_like_with) if forced(standard) is None else ""
+
+
+def like_for_like_note(plan: Plan, year: int, current_year: int) -> str:
     """"同口径…" for the days of `year` computed with a standard not in force on them, or ""."""
     if not plan.recomputed:
         return ""
