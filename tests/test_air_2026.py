@@ -285,3 +285,18 @@ def test_o3_1h_is_the_seventh_indicator_of_2012_only(tmp_path):
     assert summary.monthly["air.days_by_level.轻度污染"][1] == 1
     assert summary_of(path, standard="2012").value("air.good_days") == 2  # 04-01 is 105 too
     assert summary_of(path, standard="2026").value("air.good_days") == 4
+
+
+def test_compare_2026_with_2027_recomputes_only_january_and_february(tmp_path):
+    # 2027 is all HJ 633—2026, so like-for-like 2026 takes HJ 633—2026 for 01-01..02-28 too:
+    # 01-10 and 02-28 (PM2.5 70) become 110; 2026's good days go from 6 to 4.
+    previous = workbook(tmp_path, 2026, days_of(2026, clean_september=True))
+    current = workbook(tmp_path, 2027, days_of(2027, clean_september=True))
+    (comparison,) = compare_paths([previous, current]).comparisons
+    assert comparison.changes["air.good_days"].previous == 4
+    assert comparison.changes["air.good_days"].current == 4
+    assert comparison.previous.standards["aqi"] == [{"id": "HJ 633-2026", "from": "2026-01-01", "to": "2026-12-31"}]
+    assert comparison.previous.recomputed == [{"id": "HJ 633-2026", "from": "2026-01-01", "to": "2026-02-28"}]
+    assert "1月1日至2月28日按HJ 633—2026计" in comparison.standards_note
+    prose = run("compare", previous, current, "--format", "prose").stdout
+    assert prose.startswith("全年，按HJ 633—2026计，同比按同口径（2026年1月1日至2月28日按HJ 633—2026重新计算），")

@@ -102,8 +102,10 @@ class Summary:
     # The standards the air figures were computed with, as JSON names them ({"aqi": [{"id",
     # "from", "to"}], "annual": "HJ 663-2013"}); None without an air section.
     standards: dict | None = None
-    # Like-for-like (同口径): which days were recomputed with another year's standard, or "".
+    # Like-for-like (同口径): which days were recomputed with another year's standard, or "";
+    # and those days as spans ({"id", "from", "to"}).
     standards_note: str = ""
+    recomputed: list[dict] = field(default_factory=list)
 
     def sections(self) -> list[str]:
         present = {figure.metric.section for figure in self.figures.values()}

@@ -44,13 +44,15 @@ def summarize(workbook: Workbook, through: int | None = None, sections: list[str
     period = period_for(workbook.year, through)
     wanted = set(sections or SECTIONS)
     figures, by_city, monthly = {}, {}, {}
-    standards, standards_note = None, ""
+    standards, standards_note, recomputed = None, "", []
     records = workbook.records
     if "air" in records and "air" in wanted:
         plan, note = air_plan(period, standard, workbook.year, like_for_like_with)
         air = compute_air(records["air"], period, plan)
         air_figures, by_city, air_monthly = air
-        standards, standards_note = air.standards, note if air.standards else ""
+        if air.standards and note:
+            standards_note, recomputed = note, [span.to_dict() for span in plan.recomputed]
+        standards = air.standards
         figures.update(air_figures)
         monthly.update(air_monthly)
     if "inspections" in records and "inspections" in wanted:
@@ -74,6 +76,7 @@ def summarize(workbook: Workbook, through: int | None = None, sections: list[str
         monthly=monthly,
         standards=standards,
         standards_note=standards_note,
+        recomputed=recomputed,
     )
 
 

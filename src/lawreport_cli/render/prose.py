@@ -287,7 +287,7 @@ def _day_span(start: str, end: str) -> str:
 def standards_clause(summary: Summary, comparison: Comparison | None = None) -> str:
     """"按HJ 633—2026计，", or per span for a year under two standards; with the 同口径 clause
     of a comparison whose previous year was recomputed. "" without standards."""
-    from ..metrics.standards import standard_on, title_of
+    from ..metrics.standards import title_of
 
     if not summary.standards:
         return ""
@@ -300,14 +300,10 @@ def standards_clause(summary: Summary, comparison: Comparison | None = None) -> 
             for span in spans)
     clause += "，"
     previous = comparison.previous if comparison else None
-    if comparison and comparison.standards_note and previous.standards:
-        recomputed = [span for span in previous.standards["aqi"]
-                      if standard_on(dt.date.fromisoformat(span["from"])).id != span["id"]]
-        if recomputed:
-            clause += PHRASES["like_for_like"].format(year=previous.year, spans=PHRASES["standard_join"].join(
-                PHRASES["like_for_like_span"].format(span=_day_span(span["from"], span["to"]),
-                                                     title=title_of(span["id"]))
-                for span in recomputed)) + "，"
+    if previous is not None and previous.recomputed:
+        clause += PHRASES["like_for_like"].format(year=previous.year, spans=PHRASES["standard_join"].join(
+            PHRASES["like_for_like_span"].format(span=_day_span(span["from"], span["to"]), title=title_of(span["id"]))
+            for span in previous.recomputed)) + "，"
     return clause
 
 
