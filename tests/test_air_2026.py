@@ -300,3 +300,11 @@ def test_compare_2026_with_2027_recomputes_only_january_and_february(tmp_path):
     assert "1月1日至2月28日按HJ 633—2026计" in comparison.standards_note
     prose = run("compare", previous, current, "--format", "prose").stdout
     assert prose.startswith("全年，按HJ 633—2026计，同比按同口径（2026年1月1日至2月28日按HJ 633—2026重新计算），")
+
+
+def test_english_prose_says_like_for_like(tmp_path):
+    previous = workbook(tmp_path, 2025, days_of(2025, clean_september=False))
+    current = workbook(tmp_path, 2026, days_of(2026, clean_september=True))
+    prose = run("compare", previous, current, "--format", "prose", "--lang", "en").stdout
+    assert ("Like-for-like: 2025 is recomputed with the standard of the same date in 2026"
+            " (2025-03-01 to 2025-12-31 with HJ 633-2026).") in prose

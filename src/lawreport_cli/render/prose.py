@@ -380,8 +380,11 @@ def _en(summary: Summary, comparison: Comparison | None) -> str:
             text = f"{section_title(section, 'en')} ({summary.period.label('en')}): " + "; ".join(clauses) + "."
             if section == "air" and summary.standards:
                 text += " " + standards_line(comparison.standards if comparison else summary.standards, "en") + "."
-                if comparison and comparison.standards_note:
-                    text += " " + comparison.standards_note.split(" (", 1)[1].rstrip(")") + "."
+                if comparison and comparison.previous.recomputed:
+                    spans = "; ".join(f"{span['from']} to {span['to']} with {span['id']}"
+                                      for span in comparison.previous.recomputed)
+                    text += (f" Like-for-like: {comparison.previous.year} is recomputed with the standard of the"
+                             f" same date in {comparison.current.year} ({spans}).")
             paragraphs.append(text)
     return "\n\n".join(paragraphs) + "\n" if paragraphs else ""
 
