@@ -278,3 +278,15 @@ def test_like_for_like_takes_the_current_years_date():
     # Forced: one table for every day, whatever the current year.
     assert like_for_like(D(2025, 1, 1), D(2025, 12, 31), 2026, "2012").to_dict()["aqi"] == [
         {"id": "HJ 633-2012", "from": "2025-01-01", "to": "2025-12-31"}]
+
+
+def test_with_daily_aqi_defaults_to_the_standard_in_force_where_there_are_dates():
+    frame = pl.DataFrame({
+        "date": [D(2026, 2, 28), D(2026, 3, 1)],
+        "so2": [5.0] * 2, "no2": [20.0] * 2, "pm10": [130.0] * 2, "pm25": [20.0] * 2, "co": [0.5] * 2,
+        "o3_8h": [60.0] * 2,
+    })
+    # PM10 130: 90 under 2012, 104 under 2026.
+    assert with_daily_aqi(frame)["aqi"].to_list() == [90, 104]
+    assert with_daily_aqi(frame.drop("date"))["aqi"].to_list() == [90, 90]  # no dates: HJ 633—2012
+    assert with_daily_aqi(frame, "2026")["aqi"].to_list() == [104, 104]

@@ -354,12 +354,15 @@ def with_daily_aqi(df: pl.DataFrame, standard: AqiStandard | Plan | str | None =
     are null when any of the six is null; `primary` lists the top pollutants
     joined by "," when aqi > 50, else null.
 
-    `standard`: one table for every row (default HJ 633—2012); a Plan, which
-    computes each row with the standard of its `date` (rows outside the plan or
-    without a date: the plan's first standard); or "auto": each row with the
-    standard in force on its `date`. `name_standard` adds a `standard` column
+    `standard`: one table for every row (an AqiStandard, its option or id); a
+    Plan, which computes each row with the standard of its `date` (rows outside
+    the plan or without a date: the plan's first standard); "auto": each row
+    with the standard in force on its `date`; None: "auto" where the frame has
+    a `date` column, else HJ 633—2012. `name_standard` adds a `standard` column
     with the id of the standard each row was computed with.
     """
+    if standard is None and "date" in df.columns:
+        standard = "auto"
     if isinstance(standard, Plan):
         standards = standard.standards
         choose = partial(by_plan, plan=standard)
