@@ -253,8 +253,11 @@ def iaqi_expr(pollutant: str, c: pl.Expr, o3_1h: pl.Expr | None = None,
     1-h table with `o3_1h` where given, else with `c` itself.
     """
     standard = as_standard(standard)
+    return _iaqi_of_rounded(pollutant, _rounded_expr(pollutant, c, standard), o3_1h, standard)
+
+
+def _iaqi_of_rounded(pollutant: str, c: pl.Expr, o3_1h: pl.Expr | None, standard: AqiStandard) -> pl.Expr:
     table = _table_for(pollutant, standard)
-    c = _rounded_expr(pollutant, c, standard)
     if pollutant == "o3_8h":
         if standard.o3_8h_above_top is not None:
             return pl.when(c > table[-1]).then(pl.lit(standard.o3_8h_above_top, dtype=pl.Int64)) \
@@ -317,12 +320,15 @@ def _with_daily_aqi_one(df: pl.DataFrame, standard: AqiStandard) -> pl.DataFrame
     o3_1h = pl.col("o3_1h").cast(pl.Float64) if has_1h else None
     indicators = [*SIX, "o3_1h"] if has_1h else list(SIX)
     tmp = {p: f"__iaqi_{p}" for p in indicators}
-    iaqi_cols = [iaqi_expr(p, pl.col(p).cast(pl.Float64), None, standard).alias(tmp[p]) for p in SIX
-                 if p != "o3_8h"]
-    o3_8h = iaqi_expr("o3_8h", pl.col("o3_8h").cast(pl.Float64), None, standard)
+    # The concentrations the IAQIs are computed from, rounded once as columns (an expression
+    # repeated in every segment of a table would be evaluated once per segment).
+    given = {p: f"__given_{p}" for p in SIX}
+    df = df.with_columns(_rounded_expr(p, pl.col(p).cast(pl.Float64), standard).alias(given[p]) for p in SIX)
+    iaqi_cols = [_iaqi_of_rounded(p, pl.col(given[p]), None, standard).alias(tmp[p]) for p in SIX if p != "o3_8h"]
+    o3_8h = _iaqi_of_rounded("o3_8h", pl.col(given["o3_8h"]), None, standard)
     if has_1h:
         # O3_8h above the 8-h table has no IAQI of its own where the day has an O3_1h.
-        above = _rounded_expr("o3_8h", pl.col("o3_8h").cast(pl.Float64), standard) > standard.o3_8h_top
+        above = pl.col(given["o3_8h"]) > standard.o3_8h_top
         o3_8h = pl.when(above & o3_1h.is_not_null()).then(pl.lit(None, dtype=pl.Int64)).otherwise(o3_8h)
         one_hour = _ceil_int(_segments_expr(o3_1h, standard.breakpoints["o3_1h"]))
         iaqi_cols.append(pl.when(o3_1h.is_not_null()).then(one_hour).alias(tmp["o3_1h"]))
@@ -342,7 +348,7 @@ def _with_daily_aqi_one(df: pl.DataFrame, standard: AqiStandard) -> pl.DataFrame
         level_expr(aqi).alias("level"),
         pl.when(aqi > 50).then(primary).otherwise(pl.lit(None, dtype=pl.String)).alias("primary"),
     )
-    return out.drop(list(tmp.values()))
+    return out.drop([*tmp.values(), *given.values()])
 
 
 def with_daily_aqi(df: pl.DataFrame, standard: AqiStandard | Plan | str | None = None,
