@@ -180,7 +180,7 @@ def _section_sheet(book: _Book, summary: Summary, section: str, figures: list) -
                 sheet.value(row, col, metric, figure.value if figure else None)
     if section == "air" and summary.standards:
         # A line under the figures, as in the table output; not fitted into column A's width.
-        sheet.ws.write_string(row + 2, 0, standards_line(summary.standards, lang))
+        sheet.ws.write_string(row + 2 if metrics else row, 0, standards_line(summary.standards, lang))
     sheet.ws.freeze_panes(1, 1 if metrics and not figures else 0)
     sheet.fit_columns()
 
