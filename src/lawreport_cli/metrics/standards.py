@@ -196,6 +196,14 @@ class Plan:
         return {"aqi": [span.to_dict() for span in self.spans], "annual": ANNUAL_STANDARD.id}
 
 
+def _extend(spans: list[Span], standard: AqiStandard, day: dt.date) -> None:
+    """Add `day` to the last span when it continues it with the same standard, else start one."""
+    if spans and spans[-1].standard is standard and spans[-1].end == day - dt.timedelta(days=1):
+        spans[-1] = Span(standard, spans[-1].start, day)
+    else:
+        spans.append(Span(standard, day, day))
+
+
 def plan_by_day(start: dt.date, end: dt.date, standard_of_day: Callable[[dt.date], AqiStandard]) -> Plan:
     """Group the days start..end into spans of one standard each."""
     spans: list[Span] = []
@@ -203,16 +211,9 @@ def plan_by_day(start: dt.date, end: dt.date, standard_of_day: Callable[[dt.date
     day = start
     while day <= end:
         standard = standard_of_day(day)
-        if spans and spans[-1].standard is standard and spans[-1].end == day - dt.timedelta(days=1):
-            spans[-1] = Span(standard, spans[-1].start, day)
-        else:
-            spans.append(Span(standard, day, day))
+        _extend(spans, standard, day)
         if standard is not standard_on(day):
-            if recomputed and recomputed[-1].standard is standard and \
-                    recomputed[-1].end == day - dt.timedelta(days=1):
-                recomputed[-1] = Span(standard, recomputed[-1].start, day)
-            else:
-                recomputed.append(Span(standard, day, day))
+            _extend(recomputed, standard, day)
         day += dt.timedelta(days=1)
     return Plan(tuple(spans), tuple(recomputed))
 
