@@ -290,3 +290,17 @@ def test_with_daily_aqi_defaults_to_the_standard_in_force_where_there_are_dates(
     assert with_daily_aqi(frame)["aqi"].to_list() == [90, 104]
     assert with_daily_aqi(frame.drop("date"))["aqi"].to_list() == [90, 90]  # no dates: HJ 633—2012
     assert with_daily_aqi(frame, "2026")["aqi"].to_list() == [104, 104]
+
+
+def test_no_rows_still_names_the_standard_column():
+    # validate's AQI check asks for the standard of each row; a sheet whose rows all have
+    # errors leaves none, and the (empty) frame must still have the column.
+    import polars as pl
+
+    from lawreport_cli.metrics import aqi as aqi_module
+
+    schema = {"_row": pl.Int64, "date": pl.Date, **{p: pl.Float64 for p in aqi_module.POLLUTANTS}}
+    empty = pl.DataFrame(schema=schema)
+    out = aqi_module.with_daily_aqi(empty, "auto", name_standard=True)
+    assert out.height == 0
+    assert "standard" in out.columns

@@ -385,8 +385,8 @@ def with_daily_aqi(df: pl.DataFrame, standard: AqiStandard | Plan | str | None =
     which = "__standard_index"
     framed = df.with_columns(choose(pl.col("date"), make=lambda s: pl.lit(standards.index(s))).alias(which))
     used = framed[which].unique().to_list()
-    if len(used) == 1:  # the usual sheet: every day under one standard
-        return with_daily_aqi(df, standards[used[0]], name_standard)
+    if len(used) <= 1:  # the usual sheet: every day under one standard (or no rows at all)
+        return with_daily_aqi(df, standards[used[0] if used else 0], name_standard)
     framed = framed.with_row_index(index)
     parts = []
     for position, table in enumerate(standards):
