@@ -16,7 +16,7 @@ import click
 from .metrics.standards import STANDARD_CHOICES  # pure data, no data library
 
 FORMATS = ("table", "markdown", "json", "csv", "prose")
-EXPORT_FORMATS = ("xlsx", "csv", "json", "md", "txt")
+EXPORT_FORMATS = ("xlsx", "csv", "json", "md", "txt", "docx")
 MAX_WARNINGS_SHOWN = 20
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
