@@ -216,10 +216,19 @@ def _configure_paragraph_style(style, font: str, size: str, *, centred: bool = F
     _indent(ppr, INDENT_CHARS if indented else None, round(points * 20 * INDENT_CHARS / 100))
 
 
+# The template's styles this document uses; its ~150 others (table looks, lists…) are dropped.
+KEPT_STYLES = {"Normal", "DefaultParagraphFont", "TableNormal", "NoList", "TableGrid", "Title", "TitleChar",
+               "Heading1", "Heading1Char", "Heading2", "Heading2Char", "Header", "HeaderChar", "Footer",
+               "FooterChar"}
+
+
 def _configure_styles(document) -> None:
     from docx.enum.style import WD_STYLE_TYPE
 
     styles_element = document.styles.element
+    for element in styles_element.findall(_qn("w:style")):
+        if element.get(_qn("w:styleId")) not in KEPT_STYLES:
+            styles_element.remove(element)
     strip_theme_fonts(styles_element)
     defaults = styles_element.find(_qn("w:docDefaults"))
     rpr = defaults.find(_qn("w:rPrDefault")).find(_qn("w:rPr"))
@@ -320,14 +329,23 @@ def _configure_section(document) -> None:
     _page_number(section.even_page_footer.paragraphs[0], "left")
 
 
-def _run(paragraph, text: str, font: str | None = None, size: str | None = None):
+def _run(paragraph, text: str, font: str, size: str):
     """A run naming its fonts and size itself, so no style or theme can send it elsewhere."""
     run = paragraph.add_run(text)
-    style_font, style_size = STYLES.get(paragraph.style.style_id, (FONTS["body"], "三号"))
     rpr = run._r.get_or_add_rPr()
-    set_fonts(rpr, font or style_font)
-    _set_size(rpr, SIZES_PT[size or style_size])
+    set_fonts(rpr, font)
+    _set_size(rpr, SIZES_PT[size])
     return run
+
+
+def _paragraph(container, style_id: str, text: str | None = None):
+    """A paragraph of style `style_id` (set by id: python-docx's lookup by name scans every style)."""
+    paragraph = container.add_paragraph()
+    if style_id != "Normal":
+        paragraph._p.style = style_id
+    if text is not None:
+        _run(paragraph, text, *STYLES.get(style_id, STYLES["Normal"]))
+    return paragraph
 
 
 def _field_char(run, kind: str) -> None:
@@ -343,7 +361,7 @@ def _page_number(paragraph, side: str) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import OxmlElement
 
-    paragraph.style = "Footer"
+    paragraph._p.style = "Footer"
     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT if side == "right" else WD_ALIGN_PARAGRAPH.LEFT
     ind = paragraph._p.get_or_add_pPr().get_or_add_ind()
     ind.set(_qn(f"w:{side}Chars"), "100")
@@ -365,13 +383,11 @@ def _page_number(paragraph, side: str) -> None:
 # -- content ------------------------------------------------------------------------------
 
 def _heading(document, text: str, level: int) -> None:
-    paragraph = document.add_paragraph(style=f"Heading {level}")
-    _run(paragraph, text)
+    _paragraph(document, f"Heading{level}", text)
 
 
 def _body(document, text: str) -> None:
-    paragraph = document.add_paragraph(style="Normal")
-    _run(paragraph, text)
+    _paragraph(document, "Normal", text)
 
 
 def _table(document, headers: list[str], rows: list[list[str]], widths: list[float]) -> None:
@@ -381,7 +397,7 @@ def _table(document, headers: list[str], rows: list[list[str]], widths: list[flo
     from docx.shared import Twips
 
     table = document.add_table(rows=1 + len(rows), cols=len(headers))
-    table.style = document.styles["Table Grid"]
+    table._tbl.tblPr.style = "TableGrid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     twips = [round(TEXT_WIDTH * share / sum(widths)) for share in widths]
     tbl_pr = table._tbl.tblPr
@@ -395,12 +411,11 @@ def _table(document, headers: list[str], rows: list[list[str]], widths: list[flo
     tr_pr = header_row._tr.get_or_add_trPr()
     repeat = OxmlElement("w:tblHeader")  # the header row repeats on every page the table runs to
     tr_pr.append(repeat)
-    for row_index, cells in enumerate([headers] + rows):
-        for col, text in enumerate(cells):
-            cell = table.cell(row_index, col)
+    for row_index, (row, cells) in enumerate(zip(table.rows, [headers] + rows)):
+        for col, (cell, text) in enumerate(zip(row.cells, cells)):
             cell.width = Twips(twips[col])
             paragraph = cell.paragraphs[0]
-            paragraph.style = document.styles[TABLE_TEXT_STYLE]
+            paragraph._p.style = TABLE_TEXT_STYLE
             if col == 0 and row_index:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
             if row_index == 0:
@@ -511,9 +526,8 @@ def build_document(summary: Summary, comparison: Comparison | None = None, lang:
         body.remove(paragraph)  # the template's empty first paragraph
 
     title = _w("title", lang).format(span=_title_span(summary, lang))
-    paragraph = document.add_paragraph(style="Title")
-    _run(paragraph, title)
-    document.add_paragraph(style="Normal")  # a blank line under the title (GB/T 9704 §7.3.3)
+    _paragraph(document, "Title", title)
+    _paragraph(document, "Normal")  # a blank line under the title (GB/T 9704 §7.3.3)
     period = summary.period
     _body(document, _w("period", lang).format(start=_date_text(period.start, lang), end=_date_text(period.end, lang),
                                               source=summary.source))
