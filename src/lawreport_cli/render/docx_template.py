@@ -274,14 +274,14 @@ def fill_template(template: Path, summary: Summary, comparison: Comparison | Non
 
     template = Path(template)
     label = template.name
+    if not template.is_file():
+        raise TemplateError(f"template {template}: no such file")
+    if not zipfile.is_zipfile(template):
+        raise TemplateError(f"template {label}: not a Word .docx document (a .doc must be saved as .docx)")
     try:
         document = DocxTemplate(str(template))
         document.init_docx()
-    except FileNotFoundError:
-        raise TemplateError(f"template {label}: no such file") from None
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise TemplateError(f"template {label}: not a Word .docx document ({error})") from None
-    except Exception as error:  # python-docx raises its own PackageNotFoundError and lxml errors
+    except Exception as error:  # python-docx's PackageNotFoundError, KeyError for a missing part, lxml errors
         raise TemplateError(f"template {label}: not a readable Word .docx document ({type(error).__name__})") \
             from None
     try:
