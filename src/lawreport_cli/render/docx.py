@@ -76,6 +76,7 @@ STYLES = {
     "Heading2": (FONTS["heading2"], "三号"),
     "Footer": (FONTS["page_number"], "四号"),
 }
+TEXT_STYLES = ("Normal", "Title", "Heading1", "Heading2")  # the page's own text, on the 579-twip grid
 TABLE_TEXT_STYLE = "TableText"  # 表格文字: 仿宋_GB2312 四号, single spaced, no indent
 
 NUMERALS = "一二三四五六七八九十"
@@ -340,9 +341,24 @@ def _run(paragraph, text: str, font: str, size: str):
 
 def _paragraph(container, style_id: str, text: str | None = None):
     """A paragraph of style `style_id` (set by id: python-docx's lookup by name scans every style)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+    from docx.shared import Twips
+
     paragraph = container.add_paragraph()
     if style_id != "Normal":
         paragraph._p.style = style_id
+    if style_id in TEXT_STYLES:
+        # The style's layout again on the paragraph itself, so that it reads the same to any reader
+        # that looks only at the paragraph (and survives a pasted-in style of the same name).
+        fmt = paragraph.paragraph_format
+        fmt.space_before = Twips(0)
+        fmt.space_after = Twips(0)
+        fmt.line_spacing = Twips(LINE_PITCH)
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        centred = style_id == "Title"
+        fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER if centred else WD_ALIGN_PARAGRAPH.JUSTIFY
+        _indent(paragraph._p.get_or_add_pPr(), None if centred else INDENT_CHARS,
+                0 if centred else SIZES_PT["三号"] * 20 * INDENT_CHARS // 100)
     if text is not None:
         _run(paragraph, text, *STYLES.get(style_id, STYLES["Normal"]))
     return paragraph
