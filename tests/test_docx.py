@@ -173,6 +173,8 @@ def test_compare_table_has_both_years_and_the_trend_words(compared):
     assert ["移送公安机关", "起", "0", "15", "新增"] in penalties
     text = "\n".join(p.text for p in document.paragraphs)
     assert "SO₂同比改善14.3%" in text and "同比为与2022年同期" in text
+    assert "评价依据：HJ 633—2012、HJ 663—2013。" in text  # under the air table only
+    assert text.count("评价依据") == 1
 
 
 def test_cities_get_their_own_table():

@@ -7,7 +7,8 @@ import openpyxl
 import pytest
 
 from conftest_render import CITY_AIR, MONTHLY, seed_comparison, summary
-from lawreport_cli.render.xlsx import footer_text, standards_for, summary_xlsx
+from lawreport_cli.render.standards_text import standards_for
+from lawreport_cli.render.xlsx import footer_text, summary_xlsx
 
 A4 = 9  # SpreadsheetML paperSize code
 

@@ -30,6 +30,7 @@ import zipfile
 
 from ..model import Change, Comparison, Summary, format_value
 from .section_prose import section_paragraphs
+from .standards_text import standards_for
 from .table import section_title, summary_footer, year_label, yoy_text
 
 # -- GB/T 9704-2012, in twips (1 mm = 1440 / 25.4 twips, rounded) -----------------------
@@ -94,6 +95,7 @@ WORDS = {
     "main": ("主要数据", "Figures"),
     "by_city": ("分城市情况", "By city"),
     "ranks": ("改善幅度排名", "Improvement ranks"),
+    "standards": ("评价依据：{standards}。", "Standards applied: {standards}."),
 }
 # Report parts (level-1 headings) and the sections under them (level-2), in report order.
 # A section no part names goes into the last part, "其他情况".
@@ -514,6 +516,9 @@ def _section_content(document, summary: Summary, comparison: Comparison | None, 
     headers, rows, widths = _figure_rows(summary, comparison, section, lang)
     if rows:
         _table(document, headers, rows, widths)
+    standards = standards_for(summary, section)
+    if standards:
+        _body(document, _w("standards", lang).format(standards=("、" if lang != "en" else ", ").join(standards)))
     if any(f.metric.section == section for figures in summary.by_city.values() for f in figures.values()):
         _body(document, _w("by_city", lang) + ("：" if lang != "en" else ":"))
         headers, rows, widths = _city_rows(summary, comparison, section, lang)

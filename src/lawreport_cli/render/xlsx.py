@@ -18,6 +18,7 @@ from wcwidth import wcswidth
 
 from ..metrics.registry import MetricDef, metric_for
 from ..model import Change, Comparison, Summary, format_value, money_decimal
+from .standards_text import STANDARD_WORD, standards_for
 from .table import (
     by_section, city_metrics, ordered_sections, section_title, standards_line, unit_suffix, year_label, yoy_text,
 )
@@ -346,59 +347,6 @@ A4 = 9  # Excel's paper code
 PORTRAIT_COLUMNS = 95  # about what fits across A4 portrait at 100 %, in character widths
 FOOTER_MAX = 255  # Excel refuses longer header/footer text
 PAGE_FOOTER = ("第 &P 页 共 &N 页", "Page &P of &N")
-# The standards a section's figures follow, where the summary does not name them itself.
-SECTION_STANDARDS: dict[str, tuple[str, ...]] = {
-    "air": ("HJ 633—2012", "HJ 663—2013"),
-    "water": ("GB 3838—2002",),
-}
-STANDARD_WORD = ("依据", "Standards:")
-
-
-def _standard_text(identifier: str) -> str:
-    """"HJ 633-2012" as a standard is printed: HJ 633—2012."""
-    return re.sub(r"^(\S+ [\d.]+)-(\d{4})$", "\\1—\\2", identifier.strip())
-
-
-def _standard_ids(standards) -> list[str]:
-    """Standard ids from Summary.standards in whatever shape it has: a dict as METRICS.md's JSON
-    `"standards"` ({"aqi": [{"id": …}], "annual": "HJ 663-2013"}), a list, objects with `id`, or text."""
-    found: list[str] = []
-
-    def walk(item) -> None:
-        if item is None:
-            return
-        if isinstance(item, str):
-            found.append(item)
-        elif isinstance(item, dict):
-            if "id" in item:
-                walk(item["id"])
-            else:
-                for value in item.values():
-                    walk(value)
-        elif isinstance(item, (list, tuple, set, frozenset)):
-            for value in item:
-                walk(value)
-        elif getattr(item, "id", None) is not None:
-            walk(item.id)
-        elif hasattr(item, "to_dict"):
-            walk(item.to_dict())
-        else:
-            found.append(str(item))
-
-    walk(standards)
-    return list(dict.fromkeys(_standard_text(identifier) for identifier in found if identifier.strip()))
-
-
-def standards_for(summary: Summary, section: str | None = None) -> list[str]:
-    """The standards behind one section's figures (or behind every section's, when section is None)."""
-    sections = [section] if section else summary.sections()
-    named = _standard_ids(getattr(summary, "standards", None))
-    if named and (section is None or section == "air"):
-        others = [std for name in sections if name != "air" for std in SECTION_STANDARDS.get(name, ())]
-        return list(dict.fromkeys(named + others))
-    return list(dict.fromkeys(std for name in sections for std in SECTION_STANDARDS.get(name, ())))
-
-
 def footer_text(sheet: _Sheet, summary: Summary, lang: str) -> str:
     left = f"{year_label(summary.year, lang)} {sheet.name}"
     standards = standards_for(summary, sheet.section)
