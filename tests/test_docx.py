@@ -219,6 +219,17 @@ def test_registered_as_an_export_format(tmp_path):
     assert FILE_EXPORTERS["docx"] is summary_docx
 
 
+def test_help_imports_no_word_library():
+    import subprocess as run
+    import sys
+
+    code = ("import sys; from lawreport_cli.cli import cli\n"
+            "try:\n    cli(['--help'])\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('docx', 'docxtpl', 'jinja2', 'lxml') if m in sys.modules))")
+    output = run.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert output.strip().splitlines()[-1] == "[]"
+
+
 # ---------------------------------------------------------------- LibreOffice
 
 

@@ -220,3 +220,11 @@ def test_field_list_names_and_compare_entries():
     names = [name for name, value in listed.items() if not isinstance(value, list)]
     rendered = environment.from_string("\x1f".join("{{ " + name + " }}" for name in names)).render(context)
     assert dict(zip(names, rendered.split("\x1f"))) == {name: listed[name] for name in names}
+
+
+def test_cli_template_named_like_the_draft_is_refused(tmp_path, workbook):
+    path = template(tmp_path / "summary.docx", [["{{ year }}"]])
+    result = CliRunner().invoke(cli, ["export", str(workbook), "--template", str(path), "--format", "docx",
+                                      "--to", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "2023-summary.docx is also the name of the --format docx draft" in result.output

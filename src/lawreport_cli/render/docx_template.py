@@ -304,6 +304,10 @@ def export_with_template(summary: Summary, comparison: Comparison | None, out_di
 
     filled = fill_template(template, summary, comparison, lang)
     files = render_files(summary, comparison, formats, lang) if formats else {}
-    files[output_name(template, summary)] = filled
+    name = output_name(template, summary)
+    if name in files:
+        raise TemplateError(f"template {Path(template).name}: its output {name} is also the name of the "
+                            f"--format docx draft; rename the template")
+    files[name] = filled
     return write_files(Path(out_dir), files)
 
