@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import PENALTY_HEADER, penalty, write_workbook
-from conftest_render import CITY_AIR, figures, seed_comparison, summary
+from conftest_render import CITY_AIR, CITY_AIR_2022, comparison, figures, seed_comparison, summary
 from lawreport_cli.cli import cli
 from lawreport_cli.render.docx_template import (
     TemplateError, field_list, fill_template, output_name, template_context,
@@ -150,8 +150,14 @@ def test_same_template_and_data_same_bytes(tmp_path):
 
 
 def test_cities_fields():
-    context = template_context(summary(values={}, indicators=[], by_city=CITY_AIR))
+    current = summary(values={}, indicators=[], by_city=CITY_AIR)
+    context = template_context(current)
     assert context["cities"]["济宁市"].air.so2 == "9"
+    previous = summary(2022, values={}, indicators=[], by_city=CITY_AIR_2022)
+    listed = dict(field_list(current, comparison(previous, current)))
+    assert listed["compare.cities.枣庄市['air.so2'].text"] == "改善14.3%"  # 7 -> 6
+    assert listed["compare.cities.济宁市['air.so2'].text"] == "恶化12.5%"  # 8 -> 9
+    assert listed["compare.ranks.枣庄市.rank_so2_improvement"] == "1"
 
 
 # ---------------------------------------------------------------- CLI

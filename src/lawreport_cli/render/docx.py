@@ -516,13 +516,13 @@ def _section_content(document, summary: Summary, comparison: Comparison | None, 
     headers, rows, widths = _figure_rows(summary, comparison, section, lang)
     if rows:
         _table(document, headers, rows, widths)
-    standards = standards_for(summary, section)
-    if standards:
-        _body(document, _w("standards", lang).format(standards=("、" if lang != "en" else ", ").join(standards)))
     if any(f.metric.section == section for figures in summary.by_city.values() for f in figures.values()):
         _body(document, _w("by_city", lang) + ("：" if lang != "en" else ":"))
         headers, rows, widths = _city_rows(summary, comparison, section, lang)
         _table(document, headers, rows, widths)
+    standards = standards_for(summary, section)
+    if standards:
+        _body(document, _w("standards", lang).format(standards=("、" if lang != "en" else ", ").join(standards)))
 
 
 def _title_span(summary: Summary, lang: str) -> str:

@@ -11,6 +11,7 @@ The placeholders (`lawreport fields FILE` lists them all with their values):
   {{ compare.air.so2.phrase }}  → 同比改善14.3%                   trend, text, phrase, label, unit
   {%tr for row in tables.penalties %} {{ row.label }} {{ row.value }} {{ row.unit }} {%tr endfor %}
   {{ cities['枣庄市'].air.good_days }}                            several cities in the air sheet
+  {{ compare.cities['枣庄市']['air.so2'].text }}                  and their year on year
 
 Values are text exactly as the other renderers print them: money in 万元 with
 4 decimals, counts as integers, rates with 1 decimal.
@@ -178,6 +179,12 @@ def template_context(summary: Summary, comparison: Comparison | None = None, lan
             for rank_id, rank in city_ranks.items():
                 changes.setdefault("ranks", Fields("compare.ranks", {}))._items.setdefault(
                     city, Fields(f"compare.ranks[{city!r}]", {}))._items[_metric_name(rank_id)] = str(rank)
+        if comparison.by_city:
+            changes["cities"] = Fields("compare.cities", {
+                city: Fields(f"compare.cities[{city!r}]",
+                             {metric_id: _change_fields(change, lang, f"compare.cities[{city!r}][{metric_id!r}]")
+                              for metric_id, change in city_changes.items()})
+                for city, city_changes in comparison.by_city.items()})
         context["compare"] = Fields("compare", changes)
     return context
 
@@ -197,7 +204,7 @@ def field_list(summary: Summary, comparison: Comparison | None = None, lang: str
     def walk(path: str, value) -> None:
         if isinstance(value, Fields):
             for key in value:
-                if path == "compare" and "." not in key and key != "ranks":
+                if path == "compare" and "." not in key and key not in ("ranks", "cities"):
                     continue  # compare.air.so2 repeats compare['air.so2']; list each once
                 walk(_name(path, key), value[key])
         elif isinstance(value, list):
