@@ -252,6 +252,19 @@ def _configure_styles(document) -> None:
     table_text = styles.add_style(TABLE_TEXT_STYLE, WD_STYLE_TYPE.PARAGRAPH)
     table_text.base_style = styles["Normal"]
     _configure_paragraph_style(table_text, FONTS["table"], "四号", centred=True, indented=False, line_exact=False)
+    from docx.oxml import OxmlElement
+    from docx.shared import Pt
+
+    table_text.paragraph_format.space_before = Pt(2)  # a little air in the cells
+    table_text.paragraph_format.space_after = Pt(2)
+    # Off the page's 579-twip line grid, or every table line would take a full body line.
+
+    snap = OxmlElement("w:snapToGrid")
+    snap.set(_qn("w:val"), "0")
+    table_text.element.get_or_add_pPr().insert_element_before(
+        snap, "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
+        "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle",
+        "w:rPr", "w:sectPr", "w:pPrChange")
     # The character styles linked to headings and title carry theme fonts and colours too.
     for style_id in ("Heading1Char", "Heading2Char", "TitleChar"):
         for style in styles_element.findall(_qn("w:style")):
