@@ -160,6 +160,13 @@ def test_sections_have_prose_and_a_table_with_units(plain):
     assert ["学法次数", "9", "次"] in indicators
     # the header row repeats on every page a table runs to
     assert document.tables[0].rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    # 仿宋_GB2312 四号 (黑体 in the header row), off the 579-twip line grid
+    header, first = document.tables[0].rows[0].cells[0], document.tables[0].rows[1].cells[0]
+    assert run_fonts(header.paragraphs[0].runs[0]._r.rPr)["eastAsia"] == "黑体"
+    run = first.paragraphs[0].runs[0]._r.rPr
+    assert run_fonts(run)["eastAsia"] == "仿宋_GB2312" and run.find(qn("w:sz")).get(qn("w:val")) == "28"
+    table_text = style(document, "TableText")
+    assert table_text.pPr.find(qn("w:snapToGrid")).get(qn("w:val")) == "0"
 
 
 def test_compare_table_has_both_years_and_the_trend_words(compared):

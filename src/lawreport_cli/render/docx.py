@@ -33,7 +33,7 @@ from .section_prose import section_paragraphs
 from .standards_text import standards_for
 from .table import section_title, summary_footer, year_label, yoy_text
 
-# -- GB/T 9704-2012, in twips (1 mm = 1440 / 25.4 twips, rounded) -----------------------
+# -- GB/T 9704-2012, in twips (1 mm = 1440 / 25.4 twips, rounded; python-docx's Mm() rounds alike) --
 
 def mm_twips(mm: float) -> int:
     return round(mm * 1440 / 25.4)
