@@ -363,17 +363,23 @@ def fields(file, previous, output_format, through, lang, keep_going, data_dir, c
       compare['air.so2'].text      改善14.3%
       tables.penalties             11行 {%tr for row in tables.penalties %} row.label, row.value, ...
     """
-    from .jobs import data_dir_of, resolve_workbook, summary_with_comparison
+    from .jobs import compare_paths, data_dir_of, resolve_workbook, summary_of
     from .render.docx_template import fields_json, fields_table
 
     with user_errors():
         config = _settings(config_path)
         lang = _lang(lang, config)
         directory = data_dir_of(data_dir, config.data_dir)
-        previous_path = resolve_workbook(previous, directory) if previous else None
+        current_path = resolve_workbook(file, directory)
+        through = through or config.through
         progress = Progress()
-        summary, comparison = summary_with_comparison(resolve_workbook(file, directory), previous_path,
-                                                      through or config.through, keep_going, progress)
+        comparison = None  # the same summary and comparison as export makes
+        if previous:
+            comparison = compare_paths([resolve_workbook(previous, directory), current_path], through, None,
+                                       keep_going, progress).comparisons[-1]
+            summary = comparison.current
+        else:
+            summary = summary_of(current_path, through, None, keep_going, progress=progress)
         progress.done()
         _report_warnings(summary.findings, summary.rows_left_out, lang)
         render = fields_json if output_format == "json" else fields_table

@@ -86,12 +86,3 @@ def compare_paths(paths: list[Path], through: int | None = None, sections: list[
                for workbook, later in zip(workbooks, workbooks[1:])]
     comparisons = [compare(before, after, note) for before, after in zip(befores, currents)]
     return CompareResult(comparisons, note)
-
-
-def summary_with_comparison(current: Path, previous: Path | None, through: int | None = None,
-                            keep_going: bool = False, progress=None) -> tuple[Summary, Comparison | None]:
-    """The current year's summary and, given a previous workbook, its year on year (as export makes them)."""
-    if previous is None:
-        return summary_of(current, through, None, keep_going, progress=progress), None
-    comparison = compare_paths([previous, current], through, None, keep_going, progress).comparisons[-1]
-    return comparison.current, comparison

@@ -18,7 +18,6 @@ from wcwidth import wcswidth
 
 from ..metrics.registry import MetricDef, metric_for
 from ..model import Change, Comparison, Summary, format_value, money_decimal
-from .standards_text import STANDARD_WORD, standards_for
 from .table import (
     by_section, city_metrics, ordered_sections, section_title, standards_line, unit_suffix, year_label, yoy_text,
 )
@@ -348,6 +347,8 @@ PORTRAIT_COLUMNS = 95  # about what fits across A4 portrait at 100 %, in charact
 FOOTER_MAX = 255  # Excel refuses longer header/footer text
 PAGE_FOOTER = ("第 &P 页 共 &N 页", "Page &P of &N")
 def footer_text(sheet: _Sheet, summary: Summary, lang: str) -> str:
+    from .standards_text import STANDARD_WORD, standards_for
+
     left = f"{year_label(summary.year, lang)} {sheet.name}"
     standards = standards_for(summary, sheet.section)
     if standards:
