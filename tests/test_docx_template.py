@@ -234,3 +234,12 @@ def test_cli_template_named_like_the_draft_is_refused(tmp_path, workbook):
                                       "--to", str(tmp_path / "out")])
     assert result.exit_code == 2
     assert "2023-summary.docx is also the name of the --format docx draft" in result.output
+
+
+def test_a_template_cannot_reach_python_internals(tmp_path):
+    path = template(tmp_path / "report.docx", [["{{ penalties.__class__.__init__.__globals__ }}"]])
+    with pytest.raises(TemplateError, match="refused|unknown placeholder"):
+        fill_template(path, summary())
+    path = template(tmp_path / "report2.docx", [["{{ ''.__class__.__mro__[1].__subclasses__() }}"]])
+    with pytest.raises(TemplateError, match="refused|unknown placeholder"):
+        fill_template(path, summary())

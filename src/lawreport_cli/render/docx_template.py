@@ -16,7 +16,8 @@ The placeholders (`lawreport fields FILE` lists them all with their values):
 Values are text exactly as the other renderers print them: money in 万元 with
 4 decimals, counts as integers, rates with 1 decimal.
 
-Rendering escapes every value for XML (autoescape: a name holding "&" or "<"
+Rendering runs in Jinja's sandbox (a template cannot reach Python's
+internals), escapes every value for XML (autoescape: a name holding "&" or "<"
 would otherwise break the document's XML and Word drops the rest of it) and
 treats an unknown name as an error (StrictUndefined), so a misspelled
 placeholder stops the export with one line naming it and nothing is written,
@@ -246,6 +247,7 @@ def fields_table(summary: Summary, comparison: Comparison | None = None, lang: s
 
 def _environment():
     import jinja2
+    from jinja2.sandbox import SandboxedEnvironment
 
     class MissingField(jinja2.StrictUndefined):
         """An unknown name, said as the template wrote it: penalties.finse, compare['air.so3']."""
@@ -261,7 +263,9 @@ def _environment():
                 return f"unknown placeholder {name}"
             return super()._undefined_message
 
-    return jinja2.Environment(undefined=MissingField, autoescape=True)
+    # Sandboxed: a template is a document someone sent, and plain Jinja would let its tags reach
+    # Python's internals ({{ ''.__class__ }} and on to os); figures and loops need none of that.
+    return SandboxedEnvironment(undefined=MissingField, autoescape=True)
 
 
 def output_name(template: Path, summary: Summary) -> str:
@@ -297,6 +301,8 @@ def fill_template(template: Path, summary: Summary, comparison: Comparison | Non
         raise TemplateError(f"template {label}: {error} (lawreport fields lists every name)") from None
     except jinja2.TemplateSyntaxError as error:
         raise TemplateError(f"template {label}: placeholder syntax error: {error.message}") from None
+    except jinja2.exceptions.SecurityError as error:
+        raise TemplateError(f"template {label}: refused: {error}") from None
     except jinja2.TemplateError as error:
         raise TemplateError(f"template {label}: {error}") from None
     buffer = io.BytesIO()
