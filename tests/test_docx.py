@@ -224,6 +224,11 @@ def test_registered_as_an_export_format(tmp_path):
     rows = next(cell_rows(t) for t in document.tables if cell_rows(t)[1][0] == "立案数")
     assert ["罚款金额", "609.7157", "万元"] in rows  # 6,097,157 元
     assert FILE_EXPORTERS["docx"] is summary_docx
+    default = tmp_path / "default"
+    result = CliRunner().invoke(cli, ["export", str(tmp_path / "2023.xlsx"), "--to", str(default)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.suffix for p in default.iterdir() if not p.name.startswith(".")) == [
+        ".csv", ".json", ".md", ".txt", ".xlsx"]  # the draft only when asked for
 
 
 def test_help_imports_no_word_library():

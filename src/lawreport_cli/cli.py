@@ -17,6 +17,7 @@ from .metrics.standards import STANDARD_CHOICES  # pure data, no data library
 
 FORMATS = ("table", "markdown", "json", "csv", "prose")
 EXPORT_FORMATS = ("xlsx", "csv", "json", "md", "txt", "docx")
+DEFAULT_EXPORT_FORMATS = ("xlsx", "csv", "json", "md", "txt")  # the Word draft only when asked for
 MAX_WARNINGS_SHOWN = 20
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -280,7 +281,8 @@ def compare(years, through, output_format, sections, standard, lang, keep_going,
 @click.option("--to", "out_dir", type=click.Path(file_okay=False), default=None,
               help="Directory to write into (default: the config file's output_dir, or reports/).")
 @click.option("--format", "formats", metavar="LIST", default=None,
-              help=f"Comma-separated: {','.join(EXPORT_FORMATS)} (default: the config file's, or all).")
+              help=f"Comma-separated: {','.join(EXPORT_FORMATS)} (default: the config file's, "
+                   f"or {','.join(DEFAULT_EXPORT_FORMATS)}).")
 @through_option
 @standard_option
 @lang_option
@@ -311,7 +313,7 @@ def export(file, previous, out_dir, formats, through, standard, lang, keep_going
     with user_errors():
         config = _settings(config_path)
         lang = _lang(lang, config)
-        default_formats = [] if template else list(config.formats or EXPORT_FORMATS)
+        default_formats = [] if template else list(config.formats or DEFAULT_EXPORT_FORMATS)
         chosen = [part.strip() for part in formats.split(",")] if formats else default_formats
         unknown = [part for part in chosen if part not in EXPORT_FORMATS]
         if unknown or not (chosen or template):
