@@ -176,10 +176,11 @@ def template_context(summary: Summary, comparison: Comparison | None = None, lan
             nested.setdefault(change.metric.section, {})[_metric_name(metric_id)] = fields
         for section, items in nested.items():
             changes.setdefault(section, Fields(f"compare.{section}", items))
-        for city, city_ranks in comparison.ranks.items():
-            for rank_id, rank in city_ranks.items():
-                changes.setdefault("ranks", Fields("compare.ranks", {}))._items.setdefault(
-                    city, Fields(f"compare.ranks[{city!r}]", {}))._items[_metric_name(rank_id)] = str(rank)
+        if comparison.ranks:
+            changes["ranks"] = Fields("compare.ranks", {
+                city: Fields(f"compare.ranks[{city!r}]",
+                             {_metric_name(rank_id): str(rank) for rank_id, rank in city_ranks.items()})
+                for city, city_ranks in comparison.ranks.items()})
         if comparison.by_city:
             changes["cities"] = Fields("compare.cities", {
                 city: Fields(f"compare.cities[{city!r}]",
