@@ -213,6 +213,7 @@ def test_field_list_names_and_compare_entries():
     comparison = seed_comparison()
     listed = dict(field_list(comparison.current, comparison))
     assert listed["indicators.学法次数"] == "9"
+    assert listed["standards"] == "HJ 633—2012、HJ 663—2013"  # the air section's, as no standards are named
     assert listed["compare['air.so2'].text"] == "改善14.3%"
     assert listed["compare['air.so2'].change_pct"] == "-14.3"
     assert listed["compare['air.good_rate'].text"] == "+1.2个百分点"

@@ -351,11 +351,12 @@ def export(file, previous, out_dir, formats, through, standard, lang, keep_going
               help="Add the year-on-year fields, compare['<id>'], against this year or workbook.")
 @format_option(("table", "json"))
 @through_option
+@standard_option
 @lang_option
 @keep_going_option
 @data_dir_option
 @config_option
-def fields(file, previous, output_format, through, lang, keep_going, data_dir, config_path):
+def fields(file, previous, output_format, through, standard, lang, keep_going, data_dir, config_path):
     """List every placeholder a Word template can use (export --template), with its value.
 
     \b
@@ -378,10 +379,10 @@ def fields(file, previous, output_format, through, lang, keep_going, data_dir, c
         comparison = None  # the same summary and comparison as export makes
         if previous:
             comparison = compare_paths([resolve_workbook(previous, directory), current_path], through, None,
-                                       keep_going, progress).comparisons[-1]
+                                       keep_going, progress, standard).comparisons[-1]
             summary = comparison.current
         else:
-            summary = summary_of(current_path, through, None, keep_going, progress=progress)
+            summary = summary_of(current_path, through, None, keep_going, progress=progress, standard=standard)
         progress.done()
         _report_warnings(summary.findings, summary.rows_left_out, lang)
         render = fields_json if output_format == "json" else fields_table

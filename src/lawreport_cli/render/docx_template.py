@@ -3,6 +3,7 @@
 The placeholders (`lawreport fields FILE` lists them all with their values):
 
   {{ year }} {{ period.start }} {{ period.end }} {{ source }}    the workbook and its span
+  {{ standards }}                                               HJ 633—2012、HJ 663—2013
   {{ penalties.fines }}  {{ air.good_days }} …                  a figure: <section>.<name>
   {{ indicators.学法次数 }}  {{ indicators['学法次数'] }}          indicators by their own name
   {{ prose.penalties }}  {{ prose.enforcement }}                 the report's sentences, by section
@@ -31,6 +32,7 @@ from pathlib import Path
 from ..model import Change, Comparison, Summary, format_value
 from ..summarize import UsageError
 from .section_prose import section_paragraphs
+from .standards_text import standards_for
 from .table import section_title, signed, yoy_text
 
 
@@ -152,6 +154,7 @@ def template_context(summary: Summary, comparison: Comparison | None = None, lan
                                     "end": summary.period.end.isoformat(),
                                     "label": summary.period.label(lang)}),
         "sections": Fields("sections", {section: section_title(section, lang) for section in sections}),
+        "standards": "、".join(standards_for(summary)),  # HJ 633—2012、HJ 663—2013
     }
     context.update(_figure_fields(summary.figures, ""))
     for section in sections:
