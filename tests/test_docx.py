@@ -148,6 +148,7 @@ def test_sections_have_prose_and_a_table_with_units(plain):
     document = read(plain)
     text = "\n".join(p.text for p in document.paragraphs)
     assert "今年以来，累计检查企业2800余家次" in text
+    assert "数据来源：2023.xlsx。" in text  # the file's name, not the path it had on the clerk's machine
     assert "共处罚款609.7157万元" in text
     tables = [cell_rows(table) for table in document.tables]
     penalties = next(rows for rows in tables if rows[1][0] == "立案数")

@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from pathlib import PurePath
 
 from ..model import Change, Comparison, Summary, format_value
 from .section_prose import section_paragraphs
@@ -564,7 +565,7 @@ def build_document(summary: Summary, comparison: Comparison | None = None, lang:
     _paragraph(document, "Normal")  # a blank line under the title (GB/T 9704 §7.3.3)
     period = summary.period
     _body(document, _w("period", lang).format(start=_date_text(period.start, lang), end=_date_text(period.end, lang),
-                                              source=summary.source))
+                                              source=PurePath(summary.source).name))
     if comparison is not None:
         previous = comparison.previous.period
         _body(document, _w("compared", lang).format(year=year_label(comparison.previous.year, lang),
