@@ -16,7 +16,8 @@ import click
 from .metrics.standards import STANDARD_CHOICES  # pure data, no data library
 
 FORMATS = ("table", "markdown", "json", "csv", "prose")
-EXPORT_FORMATS = ("xlsx", "csv", "json", "md", "txt")
+EXPORT_FORMATS = ("xlsx", "csv", "json", "md", "txt", "docx")
+DEFAULT_EXPORT_FORMATS = ("xlsx", "csv", "json", "md", "txt")  # the Word draft only when asked for
 MAX_WARNINGS_SHOWN = 20
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -280,7 +281,8 @@ def compare(years, through, output_format, sections, standard, lang, keep_going,
 @click.option("--to", "out_dir", type=click.Path(file_okay=False), default=None,
               help="Directory to write into (default: the config file's output_dir, or reports/).")
 @click.option("--format", "formats", metavar="LIST", default=None,
-              help=f"Comma-separated: {','.join(EXPORT_FORMATS)} (default: the config file's, or all).")
+              help=f"Comma-separated: {','.join(EXPORT_FORMATS)} (default: the config file's, "
+                   f"or {','.join(DEFAULT_EXPORT_FORMATS)}).")
 @through_option
 @standard_option
 @lang_option
@@ -288,7 +290,11 @@ def compare(years, through, output_format, sections, standard, lang, keep_going,
 @data_dir_option
 @config_option
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
-def export(file, previous, out_dir, formats, through, standard, lang, keep_going, data_dir, config_path, quiet):
+@click.option("--template", "template", type=click.Path(dir_okay=False), default=None,
+              help="Fill this Word document's placeholders (lawreport fields lists them) into "
+                   "<year>-<template name>.docx; other formats only with --format.")
+def export(file, previous, out_dir, formats, through, standard, lang, keep_going, data_dir, config_path, quiet,
+           template):
     """Write the figures as files, atomically, for people and for cron.
 
     \b
@@ -307,9 +313,10 @@ def export(file, previous, out_dir, formats, through, standard, lang, keep_going
     with user_errors():
         config = _settings(config_path)
         lang = _lang(lang, config)
-        chosen = [part.strip() for part in formats.split(",")] if formats else list(config.formats or EXPORT_FORMATS)
+        default_formats = [] if template else list(config.formats or DEFAULT_EXPORT_FORMATS)
+        chosen = [part.strip() for part in formats.split(",")] if formats else default_formats
         unknown = [part for part in chosen if part not in EXPORT_FORMATS]
-        if unknown or not chosen:
+        if unknown or not (chosen or template):
             raise UsageError(f"unknown export format {', '.join(unknown) or '(none)'}; "
                              f"choose from {','.join(EXPORT_FORMATS)}")
         through = through or config.through
@@ -327,10 +334,59 @@ def export(file, previous, out_dir, formats, through, standard, lang, keep_going
         progress.done()
         _report_warnings(summary.findings, summary.rows_left_out, lang, quiet)
         target = Path(out_dir or config.output_dir or "reports")
-        written = export_reports(summary, comparison, target, chosen, lang=lang)
+        if template:
+            from .render.docx_template import export_with_template
+
+            written = export_with_template(summary, comparison, target, chosen, Path(template), lang=lang)
+        else:
+            written = export_reports(summary, comparison, target, chosen, lang=lang)
         if not quiet:
             for path in written:
                 click.echo(str(path))
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("file", type=click.Path(dir_okay=True))
+@click.option("--compare-with", "previous", metavar="YEAR_OR_FILE", default=None,
+              help="Add the year-on-year fields, compare['<id>'], against this year or workbook.")
+@format_option(("table", "json"))
+@through_option
+@standard_option
+@lang_option
+@keep_going_option
+@data_dir_option
+@config_option
+def fields(file, previous, output_format, through, standard, lang, keep_going, data_dir, config_path):
+    """List every placeholder a Word template can use (export --template), with its value.
+
+    \b
+      lawreport fields data/2023.xlsx --compare-with 2022
+      penalties.fines              609.7157
+      indicators.学法次数           9
+      compare['air.so2'].text      改善14.3%
+      tables.penalties             11行 {%tr for row in tables.penalties %} row.label, row.value, ...
+    """
+    from .jobs import compare_paths, data_dir_of, resolve_workbook, summary_of
+    from .render.docx_template import fields_json, fields_table
+
+    with user_errors():
+        config = _settings(config_path)
+        lang = _lang(lang, config)
+        directory = data_dir_of(data_dir, config.data_dir)
+        current_path = resolve_workbook(file, directory)
+        through = through or config.through
+        progress = Progress()
+        comparison = None  # the same summary and comparison as export makes
+        if previous:
+            comparison = compare_paths([resolve_workbook(previous, directory), current_path], through, None,
+                                       keep_going, progress, standard).comparisons[-1]
+            summary = comparison.current
+        else:
+            summary = summary_of(current_path, through, None, keep_going, progress=progress, standard=standard)
+        progress.done()
+        _report_warnings(summary.findings, summary.rows_left_out, lang)
+        render = fields_json if output_format == "json" else fields_table
+        click.echo(render(summary, comparison, lang).rstrip("\n"))
 
 
 def main() -> None:
