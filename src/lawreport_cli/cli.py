@@ -48,6 +48,16 @@ standard_option = click.option(
     "--standard", type=click.Choice(STANDARD_CHOICES), default="auto", show_default=True,
     help="HJ 633 table of the daily AQI: auto = the one in force on each day (HJ 633—2012 before "
          "2026-03-01, HJ 633—2026 from then), or one table for every day of every year.")
+
+
+def _remember_verbose(ctx, _param, value):
+    # Where findings are shown for people (also on the error path), info ones are listed only when asked.
+    ctx.meta["verbose"] = value
+    return value
+
+
+verbose_option = click.option("--verbose", "-v", "verbose", is_flag=True, callback=_remember_verbose,
+                              help="Also list info findings (what each sheet was read as, headers not used).")
 section_option = click.option("--section", "sections", metavar="LIST", default=None,
                               help="Only these sections, comma-separated: air,inspections,penalties,compensation,indicators.")
 
@@ -67,14 +77,17 @@ def user_errors():
         click.echo(f"lawreport: {error}", err=True)
         sys.exit(2)
     except DataErrors as error:
+        from .findings import visible
         from .render.findings import findings_lines, tally
 
         _clear_progress_line()
         workbook = error.workbook
-        lang = click.get_current_context().meta.get("lang", "zh")
-        for line in findings_lines(workbook.findings, lang):
+        meta = click.get_current_context().meta
+        lang = meta.get("lang", "zh")
+        shown = visible(workbook.findings, meta.get("verbose", False))
+        for line in findings_lines(shown, lang):
             click.echo(line, err=True)
-        click.echo(tally(workbook.findings, workbook.source), err=True)
+        click.echo(tally(shown, workbook.source), err=True)
         click.echo(f"lawreport: {workbook.source} has errors; nothing computed "
                    f"(fix them, or use --keep-going to compute from the valid rows)", err=True)
         sys.exit(1)
@@ -120,7 +133,8 @@ def _report_warnings(findings, rows_left_out: int, lang: str, quiet: bool = Fals
 
     if quiet:
         return
-    warnings = [finding for finding in findings if finding.severity == "warning"]
+    shown = ("warning", "info") if click.get_current_context().meta.get("verbose") else ("warning",)
+    warnings = [finding for finding in findings if finding.severity in shown]
     for line in findings_lines(warnings[:MAX_WARNINGS_SHOWN], lang):
         click.echo(line, err=True)
     if len(warnings) > MAX_WARNINGS_SHOWN:
@@ -147,10 +161,11 @@ def cli():
 @cli.command(context_settings=CONTEXT)
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True))
 @format_option(("table", "json"))
-@click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
+@click.option("--strict", is_flag=True, help="Warnings fail too (exit 1); info findings never do.")
 @lang_option
 @year_option
-def validate(files, output_format, strict, lang, year):
+@verbose_option
+def validate(files, output_format, strict, lang, year, verbose):
     """Check workbooks against the data contract; list every problem at its cell.
 
     \b
@@ -161,6 +176,7 @@ def validate(files, output_format, strict, lang, year):
     Exit 0 when no file has an error (with --strict, no warning either), 1 when
     one has, 2 when a file cannot be read at all.
     """
+    from .findings import visible
     from .records import load_workbook
     from .render.findings import dumps, findings_json, findings_lines, is_ok, tally
     from .safety import UnreadableWorkbook
@@ -181,9 +197,10 @@ def validate(files, output_format, strict, lang, year):
         if output_format == "json":
             documents.append({"file": str(path), **findings_json(workbook.findings, strict, lang)})
         else:
-            for line in findings_lines(workbook.findings, lang):
+            shown = visible(workbook.findings, verbose)
+            for line in findings_lines(shown, lang):
                 click.echo(line)
-            click.echo(tally(workbook.findings, str(path)))
+            click.echo(tally(shown, str(path)))
     if output_format == "json" and documents:
         if len(files) == 1:
             documents[0].pop("file")
@@ -203,7 +220,8 @@ def validate(files, output_format, strict, lang, year):
 @keep_going_option
 @year_option
 @config_option
-def summarize(file, through, output_format, sections, standard, lang, keep_going, year, config_path):
+@verbose_option
+def summarize(file, through, output_format, sections, standard, lang, keep_going, year, config_path, verbose):
     """Print every figure of the annual report for one workbook.
 
     \b
@@ -239,7 +257,8 @@ def summarize(file, through, output_format, sections, standard, lang, keep_going
 @keep_going_option
 @data_dir_option
 @config_option
-def compare(years, through, output_format, sections, standard, lang, keep_going, data_dir, config_path):
+@verbose_option
+def compare(years, through, output_format, sections, standard, lang, keep_going, data_dir, config_path, verbose):
     """Year-on-year changes over the same span (同期), read in each figure's good direction.
 
     \b
@@ -293,8 +312,9 @@ def compare(years, through, output_format, sections, standard, lang, keep_going,
 @click.option("--template", "template", type=click.Path(dir_okay=False), default=None,
               help="Fill this Word document's placeholders (lawreport fields lists them) into "
                    "<year>-<template name>.docx; other formats only with --format.")
+@verbose_option
 def export(file, previous, out_dir, formats, through, standard, lang, keep_going, data_dir, config_path, quiet,
-           template):
+           template, verbose):
     """Write the figures as files, atomically, for people and for cron.
 
     \b

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from tabulate import tabulate
 
+from ..findings import count_by_severity
 from ..metrics.registry import SECTIONS, MetricDef, metric_for
 from ..model import Change, Comparison, Figure, Summary, format_value
 
@@ -176,9 +177,9 @@ def summary_footer(summary: Summary, lang: str = "zh") -> list[str]:
     lines = []
     if summary.rows_left_out:
         lines.append(word("rows_left_out", lang).format(n=summary.rows_left_out))
-    if summary.findings:
-        errors = sum(1 for finding in summary.findings if finding.severity == "error")
-        lines.append(word("findings", lang).format(errors=errors, warnings=len(summary.findings) - errors))
+    errors, warnings = count_by_severity(summary.findings)  # info findings are not counted here
+    if errors or warnings:
+        lines.append(word("findings", lang).format(errors=errors, warnings=warnings))
     lines.extend(word("note", lang) + note for note in summary.notes)
     return lines
 

@@ -67,7 +67,7 @@ CHARTS = {
     "fines": ("罚款金额（按月）", "Fines by month", "万元", "万元"),
     "cases": ("立案与处罚决定（按月）", "Cases filed and decisions by month", "件", "cases"),
 }
-FINDING_SEVERITY = {"error": ("错误", "error"), "warning": ("警告", "warning")}
+FINDING_SEVERITY = {"error": ("错误", "error"), "warning": ("警告", "warning"), "info": ("提示", "info")}
 
 MAX_WIDTH = 60
 
