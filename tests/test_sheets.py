@@ -96,6 +96,7 @@ def test_twelve_month_sheets_are_one_penalties_table(tmp_path):
     assert [(finding.location, finding.code, finding.severity) for finding in workbook.findings] == [
         (name, "sheet-read-by-header", "info") for name in sorted(MONTHS)]
     assert workbook.findings[0].message("en") == "sheet '10月' is read as 行政处罚 (penalties) by its header"
+    assert (workbook.errors, workbook.warnings, len(workbook.infos)) == ([], [], 12)
     summary = summarize(workbook)
     assert summary.value("penalties.decisions") == 24
     assert summary.value("penalties.fines") == 12 * 3_000_000
