@@ -220,8 +220,8 @@ def test_a_row_of_nothing_but_formulas_without_values_is_named(tmp_path):
     assert workbook.rows_with_errors == 1
 
 
-def test_formulas_with_cached_values_are_read_in_a_100k_row_scan(tmp_path):
-    # The XML scan stays cheap: cells are matched only when the part holds a formula.
+def test_a_formula_and_a_merge_at_the_end_of_a_long_sheet(tmp_path):
+    # The XML is streamed in chunks cut at </row>: a formula and a merge after 20,000 rows are found.
     path = tmp_path / "big.xlsx"
     workbook = xlsxwriter.Workbook(path, {"constant_memory": True})
     sheet = workbook.add_worksheet("Sheet1")
