@@ -409,6 +409,43 @@ def fields(file, previous, output_format, through, standard, lang, keep_going, d
         click.echo(render(summary, comparison, lang).rstrip("\n"))
 
 
+@cli.command(context_settings=CONTEXT)
+@click.option("--year", "year_text", metavar="YEAR", default=None,
+              help="The ledger's year, 2000-2100 (titles, and dates allowed within the year ± 1).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="The workbook to write (default: <year>.xlsx in the working directory).")
+@click.option("--sheets", metavar="LIST", default=None,
+              help="Only these sheets, comma-separated: air,inspections,penalties,compensation,indicators "
+                   "(default: all).")
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+def template(year_text, output, sheets, force):
+    """Write a blank ledger for a year that refuses mistakes while it is filled in.
+
+    \b
+      lawreport template --year 2024                  writes 2024.xlsx
+      lawreport template --year 2024 -o data/2024.xlsx --sheets penalties,inspections
+
+    One sheet per kind with title, header and units; drop-down lists and Excel
+    data validation on every column; a 说明 sheet. Exit 0 written, 2 a bad
+    option or an existing file (without --force).
+    """
+    from .export import write_files
+    from .template import TemplateError, default_name, parse_year, template_bytes
+
+    try:
+        data = template_bytes(year_text, sheets)
+        target = Path(output or default_name(parse_year(year_text)))
+        if target.suffix.lower() != ".xlsx":
+            raise TemplateError(f"{target} must end in .xlsx")
+        if target.is_dir() or (target.exists() and not force):
+            raise TemplateError(f"{target} exists; choose another -o, or use --force to replace it")
+        written = write_files(target.parent, {target.name: data})
+    except (TemplateError, OSError) as error:
+        click.echo(f"lawreport: {error}", err=True)
+        sys.exit(2)
+    click.echo(str(written[0]))
+
+
 def main() -> None:
     cli(prog_name="lawreport")
 

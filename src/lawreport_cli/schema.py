@@ -27,6 +27,8 @@ class Column:
     value_required: bool = False  # every data row needs a value
     choices: tuple[str, ...] = ()
     rules: tuple[str, ...] = ()
+    description: str = ""  # what the column means, in plain Chinese (the template's 说明 and input messages)
+    unit: str = ""  # the unit of a measured value, shown in the template's header (money is always 元)
 
 
 @dataclass(frozen=True)
@@ -43,27 +45,29 @@ class SheetSchema:
         return next(column for column in self.columns if column.key == key)
 
 
-def _concentration(key: str, name: str, *aliases: str, required: bool = True) -> Column:
+def _concentration(key: str, name: str, *aliases: str, required: bool = True, description: str = "",
+                   unit: str = "μg/m³") -> Column:
     return Column(key, name, (name, *aliases), "number", column_required=required,
-                  rules=("nonnegative", "off_scale"))
+                  rules=("nonnegative", "off_scale"), description=description, unit=unit)
 
 
-CREDIT_CODE = Column("credit_code", "统一社会信用代码", ("统一社会信用代码", "信用代码", "credit_code"), "credit_code")
+CREDIT_CODE = Column("credit_code", "统一社会信用代码", ("统一社会信用代码", "信用代码", "credit_code"), "credit_code",
+                     description="企业的18位统一社会信用代码，末位为GB 32100-2015校验码")
 
 AIR = SheetSchema(
     "air", "空气质量", "air_quality",
     (
-        Column("date", "日期", ("日期", "date", "监测日期"), "date", True, True, rules=("unique_per_city",)),
-        Column("city", "城市", ("城市", "city", "地区"), "text"),
-        _concentration("pm25", "PM2.5", "pm25", "细颗粒物"),
-        _concentration("pm10", "PM10", "pm10", "可吸入颗粒物"),
-        _concentration("so2", "SO2", "so2", "二氧化硫"),
-        _concentration("no2", "NO2", "no2", "二氧化氮"),
-        _concentration("co", "CO", "co", "一氧化碳"),
-        _concentration("o3_8h", "O3_8h", "O3-8h", "O3_8H", "臭氧8小时", "臭氧"),
-        _concentration("o3_1h", "O3_1h", "O3-1h", "臭氧1小时", required=False),
-        Column("aqi", "AQI", ("AQI", "aqi", "空气质量指数"), "integer"),
-        Column("level", "质量等级", ("质量等级", "级别", "level"), "text"),
+        Column("date", "日期", ("日期", "date", "监测日期"), "date", True, True, rules=("unique_per_city",), description="监测日期，一天一行"),
+        Column("city", "城市", ("城市", "city", "地区"), "text", description="城市名称；只有一个城市时可留空"),
+        _concentration("pm25", "PM2.5", "pm25", "细颗粒物", description="细颗粒物PM2.5的24小时平均浓度"),
+        _concentration("pm10", "PM10", "pm10", "可吸入颗粒物", description="可吸入颗粒物PM10的24小时平均浓度"),
+        _concentration("so2", "SO2", "so2", "二氧化硫", description="二氧化硫的24小时平均浓度"),
+        _concentration("no2", "NO2", "no2", "二氧化氮", description="二氧化氮的24小时平均浓度"),
+        _concentration("co", "CO", "co", "一氧化碳", description="一氧化碳的24小时平均浓度", unit="mg/m³"),
+        _concentration("o3_8h", "O3_8h", "O3-8h", "O3_8H", "臭氧8小时", "臭氧", description="臭氧日最大8小时滑动平均浓度"),
+        _concentration("o3_1h", "O3_1h", "O3-1h", "臭氧1小时", required=False, description="臭氧日最大1小时平均浓度；臭氧8小时超过800时使用"),
+        Column("aqi", "AQI", ("AQI", "aqi", "空气质量指数"), "integer", description="空气质量指数，0–500的整数；填写后与按浓度算出的AQI核对"),
+        Column("level", "质量等级", ("质量等级", "级别", "level"), "text", description="空气质量级别（优、良、轻度污染……）；填写后与AQI核对"),
     ),
     row_rules=("aqi_matches", "o3_1h_fallback"),
     row_date=("date",),
@@ -74,14 +78,14 @@ INSPECTION_METHODS = ("双随机", "信访投诉", "环保督察", "专项行动
 INSPECTIONS = SheetSchema(
     "inspections", "执法检查", "inspections",
     (
-        Column("date", "检查日期", ("检查日期", "日期", "date"), "date", True, True),
-        Column("enterprise", "企业名称", ("企业名称", "单位名称", "enterprise"), "text", True, True),
+        Column("date", "检查日期", ("检查日期", "日期", "date"), "date", True, True, description="检查企业的日期"),
+        Column("enterprise", "企业名称", ("企业名称", "单位名称", "enterprise"), "text", True, True, description="被检查企业（单位）的名称"),
         CREDIT_CODE,
         Column("method", "检查方式", ("检查方式", "检查类型", "method"), "choice", True, True,
-               choices=INSPECTION_METHODS),
-        Column("district", "区县", ("区县", "区（市）", "district"), "text"),
-        Column("problem_found", "发现问题", ("发现问题", "是否发现问题", "problem_found"), "yes_no"),
-        Column("remote", "非现场", ("非现场", "非现场执法", "remote"), "yes_no"),
+               choices=INSPECTION_METHODS, description="这次检查的方式"),
+        Column("district", "区县", ("区县", "区（市）", "district"), "text", description="企业所在的区县"),
+        Column("problem_found", "发现问题", ("发现问题", "是否发现问题", "problem_found"), "yes_no", description="这次检查是否发现问题"),
+        Column("remote", "非现场", ("非现场", "非现场执法", "remote"), "yes_no", description="是否为非现场检查（非现场执法）"),
     ),
     row_date=("date",),
 )
@@ -91,22 +95,22 @@ OUTCOMES = ("处罚", "减罚", "免罚", "不予处罚", "办理中")
 PENALTIES = SheetSchema(
     "penalties", "行政处罚", "penalties",
     (
-        Column("case_no", "案件编号", ("案件编号", "案号", "case_no"), "text", True, True, rules=("unique",)),
-        Column("enterprise", "企业名称", ("企业名称", "当事人", "enterprise"), "text", True, True),
+        Column("case_no", "案件编号", ("案件编号", "案号", "case_no"), "text", True, True, rules=("unique",), description="行政处罚案件的编号（案号）"),
+        Column("enterprise", "企业名称", ("企业名称", "当事人", "enterprise"), "text", True, True, description="当事人（企业）的名称"),
         CREDIT_CODE,
-        Column("filed_on", "立案日期", ("立案日期", "filed_on"), "date", True),
-        Column("decided_on", "决定日期", ("决定日期", "decided_on"), "date", True),
-        Column("outcome", "处理结果", ("处理结果", "结果", "outcome"), "choice", True, choices=OUTCOMES),
-        Column("fine", "罚款金额", ("罚款金额", "罚款", "fine"), "money", True, rules=("nonnegative",)),
-        Column("waived", "免减金额", ("免减金额", "waived"), "money", rules=("nonnegative",)),
+        Column("filed_on", "立案日期", ("立案日期", "filed_on"), "date", True, description="立案的日期；处罚、减罚案件必填"),
+        Column("decided_on", "决定日期", ("决定日期", "decided_on"), "date", True, description="处罚决定的日期；未结案留空；不得早于立案日期"),
+        Column("outcome", "处理结果", ("处理结果", "结果", "outcome"), "choice", True, choices=OUTCOMES, description="案件的处理结果；决定日期为空的案件按办理中计"),
+        Column("fine", "罚款金额", ("罚款金额", "罚款", "fine"), "money", True, rules=("nonnegative",), description="罚款的金额；处罚、减罚必填且大于0，免罚、不予处罚填0或留空"),
+        Column("waived", "免减金额", ("免减金额", "waived"), "money", rules=("nonnegative",), description="免罚免去的金额或减罚减去的金额；其他案件留空"),
         # The report's own two columns: each serves its outcome (a lone one of them is read as 免减金额).
         Column("waived_exempted", "免罚金额", ("免罚金额", "免予处罚金额", "exempted_amount"), "money",
-               rules=("nonnegative",)),
+               rules=("nonnegative",), description="免罚案件免去的金额；其他案件留空"),
         Column("waived_reduced", "减罚金额", ("减罚金额", "减轻处罚金额", "reduced_amount"), "money",
-               rules=("nonnegative",)),
-        Column("referred", "移送公安", ("移送公安", "移送公安机关", "移送", "referred"), "yes_no"),
-        Column("detention", "行政拘留", ("行政拘留", "detention"), "yes_no"),
-        Column("legal_review", "法制审核", ("法制审核", "重大案件审核", "重大案件法制审核", "legal_review"), "yes_no"),
+               rules=("nonnegative",), description="减罚案件减去的金额；其他案件留空"),
+        Column("referred", "移送公安", ("移送公安", "移送公安机关", "移送", "referred"), "yes_no", description="是否移送公安机关"),
+        Column("detention", "行政拘留", ("行政拘留", "detention"), "yes_no", description="是否行政拘留；只有移送公安的案件才能填“是”"),
+        Column("legal_review", "法制审核", ("法制审核", "重大案件审核", "重大案件法制审核", "legal_review"), "yes_no", description="是否经过法制审核（重大案件审核）"),
     ),
     row_rules=("outcome_needs_decision", "decision_after_filing", "fine_matches_outcome", "detention_needs_referral",
                "waived_by_outcome"),
@@ -116,11 +120,11 @@ PENALTIES = SheetSchema(
 COMPENSATION = SheetSchema(
     "compensation", "损害赔偿", "compensation",
     (
-        Column("case_no", "案件编号", ("案件编号", "案号", "case_no"), "text", True, True, rules=("unique",)),
-        Column("started_on", "启动日期", ("启动日期", "started_on"), "date", True, True),
-        Column("agreed_on", "协议日期", ("协议日期", "磋商协议日期", "agreed_on"), "date", True),
-        Column("amount", "赔偿金额", ("赔偿金额", "amount"), "money", True, rules=("nonnegative",)),
-        Column("basin", "流域", ("流域", "类型", "basin"), "text"),
+        Column("case_no", "案件编号", ("案件编号", "案号", "case_no"), "text", True, True, rules=("unique",), description="损害赔偿案件的编号"),
+        Column("started_on", "启动日期", ("启动日期", "started_on"), "date", True, True, description="赔偿案件启动的日期"),
+        Column("agreed_on", "协议日期", ("协议日期", "磋商协议日期", "agreed_on"), "date", True, description="签订磋商协议的日期；未签订留空；不得早于启动日期"),
+        Column("amount", "赔偿金额", ("赔偿金额", "amount"), "money", True, rules=("nonnegative",), description="协议的赔偿金额；填了协议日期时必填且大于0"),
+        Column("basin", "流域", ("流域", "类型", "basin"), "text", description="案件所在流域或案件类型"),
     ),
     row_rules=("agreement_after_start", "agreement_needs_amount"),
     row_date=("agreed_on", "started_on"),
@@ -129,11 +133,11 @@ COMPENSATION = SheetSchema(
 INDICATORS = SheetSchema(
     "indicators", "其他指标", "indicators",
     (
-        Column("name", "指标", ("指标", "名称", "indicator"), "text", True, True),
-        Column("value", "数值", ("数值", "值", "value"), "number", True, True),
-        Column("unit", "单位", ("单位", "unit"), "text"),
-        Column("category", "分类", ("分类", "category"), "text"),
-        Column("month", "月份", ("月份", "month"), "month"),
+        Column("name", "指标", ("指标", "名称", "indicator"), "text", True, True, description="指标的名称；同一指标可分多行（如每月一行），合并求和"),
+        Column("value", "数值", ("数值", "值", "value"), "number", True, True, description="指标的数值"),
+        Column("unit", "单位", ("单位", "unit"), "text", description="数值的单位，如件、次、万份"),
+        Column("category", "分类", ("分类", "category"), "text", description="指标的分类"),
+        Column("month", "月份", ("月份", "month"), "month", description="数值所属的月份；留空表示全年"),
     ),
 )
 
