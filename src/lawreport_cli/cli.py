@@ -415,8 +415,8 @@ def fields(file, previous, output_format, through, standard, lang, keep_going, d
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="The workbook to write (default: <year>.xlsx in the working directory).")
 @click.option("--sheets", metavar="LIST", default=None,
-              help="Only these sheets, comma-separated: air,inspections,penalties,compensation,indicators "
-                   "(default: all).")
+              help="Only these sheets, comma-separated keys: air,inspections,penalties,... "
+                   "(default: all; a wrong key lists them).")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 def template(year_text, output, sheets, force):
     """Write a blank ledger for a year that refuses mistakes while it is filled in.
