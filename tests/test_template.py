@@ -64,10 +64,10 @@ def test_one_sheet_per_kind_in_schema_order_then_the_instructions(template_2024)
 def test_title_header_units_and_frozen_panes(template_2024):
     sheet = openpyxl.load_workbook(template_2024)["行政处罚"]
     assert sheet["A1"].value == "2024年行政处罚案件台账"
-    assert [str(cell_range) for cell_range in sheet.merged_cells.ranges] == ["A1:K1"]
+    assert [str(cell_range) for cell_range in sheet.merged_cells.ranges] == ["A1:M1"]
     assert [cell.value for cell in sheet[2]] == [
         "案件编号", "企业名称", "统一社会信用代码", "立案日期", "决定日期", "处理结果",
-        "罚款金额（元）", "免减金额（元）", "移送公安", "行政拘留", "法制审核"]
+        "罚款金额（元）", "免减金额（元）", "免罚金额（元）", "减罚金额（元）", "移送公安", "行政拘留", "法制审核"]
     assert sheet.freeze_panes == "A3"
     assert sheet.max_row == 2  # a blank ledger: no data row
     air = openpyxl.load_workbook(template_2024)["空气质量"]
@@ -102,7 +102,8 @@ def test_every_header_maps_to_its_column_and_money_is_in_yuan(template_2024):
         assert sheet.positions == {column.key: index for index, column in enumerate(schema.columns)}
         assert sheet.frame.height == 0
         assert sheet.findings == []
-    assert raw.sheets["penalties"].units == {"fine": "元", "waived": "元"}
+    assert set(raw.sheets["penalties"].units.values()) == {"元"}
+    assert {"fine", "waived"} <= set(raw.sheets["penalties"].units)
     assert raw.sheets["compensation"].units == {"amount": "元"}
     assert [finding.code for finding in raw.findings] == ["unknown-sheet"]  # the 说明 sheet
 
@@ -278,15 +279,28 @@ FILLED = {
 }
 
 
+# The headers FILLED's values stand under, in order (found by name: the schema may add columns).
+FILLED_HEADERS = {
+    "行政处罚": ("案件编号", "企业名称", "统一社会信用代码", "立案日期", "决定日期", "处理结果", "罚款金额（元）",
+             "免减金额（元）", "移送公安", "行政拘留", "法制审核"),
+    "执法检查": ("检查日期", "企业名称", "统一社会信用代码", "检查方式", "区县", "发现问题", "非现场"),
+    "损害赔偿": ("案件编号", "启动日期", "协议日期", "赔偿金额（元）", "流域"),
+    "其他指标": ("指标", "数值", "单位", "分类", "月份"),
+    "空气质量": ("日期", "城市", "PM2.5（μg/m³）", "PM10（μg/m³）", "SO2（μg/m³）", "NO2（μg/m³）", "CO（mg/m³）",
+             "O3_8h（μg/m³）", "O3_1h（μg/m³）", "AQI", "质量等级"),
+}
+
+
 def fill(template: Path, target: Path, rows: dict[str, list[list]]) -> Path:
     """Type rows under the header, as a clerk would, keeping the workbook's validations."""
     workbook = openpyxl.load_workbook(template)
     for name, records in rows.items():
         sheet = workbook[name]
+        column_of = {cell.value: cell.column for cell in sheet[2]}
         for offset, record in enumerate(records):
-            for column, value in enumerate(record, start=1):
+            for header, value in zip(FILLED_HEADERS[name], record, strict=True):
                 if value is not None:
-                    sheet.cell(3 + offset, column, value)
+                    sheet.cell(3 + offset, column_of[header], value)
     workbook.save(target)
     return target
 
