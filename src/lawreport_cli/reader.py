@@ -25,7 +25,7 @@ from pathlib import Path
 import polars as pl
 
 from .findings import Finding, Localized
-from .schema import NON_RECORD_ROW_PATTERN, QUESTION_PREFIX, SHEETS, UNIT_LINE_PATTERN, SheetSchema
+from .schema import NON_RECORD_ROW_PATTERN, NOTE_SHEETS, QUESTION_PREFIX, SHEETS, UNIT_LINE_PATTERN, SheetSchema
 from .safety import UnreadableWorkbook
 from .sources import SheetSource, open_sources
 from .values import normalize_label
@@ -530,6 +530,8 @@ def read_workbook(path: str | os.PathLike, progress: Callable[[str], None] | Non
                     skipped.append((source.file, name, "ambiguous"))
                 elif empty:
                     skipped.append((source.file, name, "empty"))  # Sheet2 of a new workbook: nothing to say
+                elif name.strip() in NOTE_SHEETS:
+                    skipped.append((source.file, name, "notes"))  # the template's 说明: for people, not records
                 else:
                     findings.append(Finding(name, 0, -1, "unknown-sheet", params=(name,), file=source.file))
                     skipped.append((source.file, name, "unknown"))

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from wcwidth import wcswidth
 
 from .numbers import FEN_PER_UNIT
-from .schema import NO, SHEETS, YES, Column, SheetSchema
+from .schema import INSTRUCTIONS_SHEET, LIST_SHEET, NO, SHEETS, YES, Column, SheetSchema
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 # Rows as xlsxwriter counts them (0-based): title, header, then the records.
@@ -33,8 +33,6 @@ TITLE_ROW, HEADER_ROW, FIRST_DATA_ROW = 0, 1, 2
 LAST_ROW = 1_048_575  # Excel's last row: validation covers every row a ledger can have
 MONEY_UNIT = "元"  # a header with no unit is in 元 (DATA.md), so the template says it
 YES_NO = (YES[0], NO[0])  # 是, 否
-INSTRUCTIONS_SHEET = "说明"
-LIST_SHEET = "下拉选项"  # hidden; holds lists too long to write inline
 # Excel's limits (XlsxWriter drops a validation that exceeds them).
 MAX_TITLE, MAX_MESSAGE, MAX_INLINE_LIST = 32, 255, 255
 MAX_WIDTH = 40
