@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import polars as pl
@@ -35,16 +35,17 @@ class RawSheet:
     units: dict[str, str]  # money column key -> 元/万元/亿元
     frame: pl.DataFrame  # "_row" (1-based sheet row) + one Utf8 column per found key, data rows only
     findings: list[Finding] = field(default_factory=list)
+    file: str = ""  # the file the sheet came from (SheetSource.file)
 
     def finding(self, row: int, key: str, code: str, value=None, *params) -> Finding:
         column = self.schema.column(key)
         return Finding(self.name, row, self.positions.get(key, -1), code, column.name,
-                       None if value is None else str(value), tuple(params))
+                       None if value is None else str(value), tuple(params), file=self.file)
 
 
 @dataclass
 class RawWorkbook:
-    path: str
+    path: str  # the files, joined: "行政处罚.xlsx + 执法检查.csv"
     sheets: dict[str, RawSheet]  # schema key -> sheet
     findings: list[Finding]
 
@@ -119,31 +120,51 @@ def find_header(schema: SheetSchema, rows: list[list]) -> tuple[int, int, dict[i
     return best
 
 
-def read_workbook(path: str | os.PathLike, progress: Callable[[str], None] | None = None) -> RawWorkbook:
-    """Read every known sheet; `progress` hears a short line before each slow step."""
+def workbook_paths(path) -> list:
+    """One path, or several that together are one year's workbook, as a list."""
+    if isinstance(path, (str, bytes, os.PathLike)):
+        return [path]
+    return list(path)
+
+
+def workbook_name(path) -> str:
+    """How the workbook is named in output: its file, or its files joined with " + "."""
+    from .safety import display_path
+
+    return " + ".join(display_path(one) for one in workbook_paths(path))
+
+
+def read_workbook(path, progress: Callable[[str], None] | None = None) -> RawWorkbook:
+    """Read every known sheet of one file or of several (one year's workbook kept as files);
+    `progress` hears a short line before each slow step."""
     progress = progress or (lambda message: None)
-    progress(f"checking {path}")
-    sources = open_sources(path)
+    sources = []
+    for one in workbook_paths(path):
+        progress(f"checking {workbook_name(one)}")
+        sources.extend(open_sources(one))
     findings: list[Finding] = []
     sheets: dict[str, RawSheet] = {}
     for source in sources:
         name = source.name
         schema = match_sheet(name)
         if schema is None:
-            findings.append(Finding(name, 0, -1, "unknown-sheet", params=(name,)))
+            findings.append(Finding(name, 0, -1, "unknown-sheet", params=(name,), file=source.file))
             continue
         if schema.key in sheets:
-            findings.append(Finding(name, 0, -1, "duplicate-sheet", params=(name, sheets[schema.key].name)))
+            findings.append(Finding(name, 0, -1, "duplicate-sheet", params=(name, sheets[schema.key].name),
+                                    file=source.file))
             continue
-        progress(f"reading {path} [{name}]")
+        progress(f"reading {source.file} [{name}]")
         frame, offsets = source.load()
         sheet = _read_sheet(schema, name, source.hidden, frame, offsets)
+        sheet.file = source.file
+        sheet.findings = [replace(finding, file=finding.file or source.file) for finding in sheet.findings]
         sheets[schema.key] = sheet
         if sheet.hidden:
-            findings.append(Finding(name, 0, -1, "hidden-sheet", params=(name,)))
+            findings.append(Finding(name, 0, -1, "hidden-sheet", params=(name,), file=source.file))
     if not sheets:
-        findings.append(Finding("", 0, -1, "no-known-sheet", file=str(path)))
-    return RawWorkbook(str(path), sheets, findings)
+        findings.append(Finding("", 0, -1, "no-known-sheet", file=workbook_name(path)))
+    return RawWorkbook(workbook_name(path), sheets, findings)
 
 
 def _read_sheet(schema: SheetSchema, name: str, hidden: bool, frame: pl.DataFrame, offsets: list[int]) -> RawSheet:
