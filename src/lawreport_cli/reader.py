@@ -22,6 +22,7 @@ from .values import normalize_label
 HEADER_SEARCH_ROWS = 30  # a header lies within the first rows, under titles and blank rows
 MIN_HEADER_MATCHES = 2
 MONEY_UNITS = ("元", "万元", "亿元")
+BLANK_CHECK_ROWS = 10_000  # a sheet this long is not checked for being wholly blank
 
 
 @dataclass
@@ -148,7 +149,10 @@ def read_workbook(path, progress: Callable[[str], None] | None = None) -> RawWor
         name = source.name
         schema = match_sheet(name)
         if schema is None:
-            findings.append(Finding(name, 0, -1, "unknown-sheet", params=(name,), file=source.file))
+            # DATA.md: a sheet that matches no kind but holds data gets a warning; an empty one
+            # (Sheet2, Sheet3 of a new workbook) is nothing at all.
+            if not _is_blank(source.load()[0]):
+                findings.append(Finding(name, 0, -1, "unknown-sheet", params=(name,), file=source.file))
             continue
         if schema.key in sheets:
             findings.append(Finding(name, 0, -1, "duplicate-sheet", params=(name, sheets[schema.key].name),
@@ -156,7 +160,10 @@ def read_workbook(path, progress: Callable[[str], None] | None = None) -> RawWor
             continue
         progress(f"reading {source.file} [{name}]")
         frame, offsets = source.load()
-        sheet = _read_sheet(schema, name, source.hidden, frame, offsets)
+        if _is_blank(frame):
+            sheet = _empty_sheet(schema, name, source.hidden)
+        else:
+            sheet = _read_sheet(schema, name, source.hidden, frame, offsets)
         sheet.file = source.file
         sheet.findings = [replace(finding, file=finding.file or source.file) for finding in sheet.findings]
         sheets[schema.key] = sheet
@@ -165,6 +172,25 @@ def read_workbook(path, progress: Callable[[str], None] | None = None) -> RawWor
     if not sheets:
         findings.append(Finding("", 0, -1, "no-known-sheet", file=workbook_name(path)))
     return RawWorkbook(workbook_name(path), sheets, findings)
+
+
+def _is_blank(frame: pl.DataFrame) -> bool:
+    """No cell holds anything (an empty sheet gives a 0 x 0 frame; a formatted one, blank cells)."""
+    if frame.height == 0 or frame.width == 0:
+        return True
+    if frame.height > BLANK_CHECK_ROWS:
+        return False
+    return frame.select(pl.all_horizontal(
+        [pl.col(column).str.strip_chars().replace("", None).is_null().all() for column in frame.columns])).item()
+
+
+def _empty_sheet(schema: SheetSchema, name: str, hidden: bool) -> RawSheet:
+    """A known sheet with nothing in it (a template not filled yet): an empty section, no finding."""
+    positions = {column.key: index for index, column in enumerate(schema.columns)}
+    units = {column.key: "元" for column in schema.columns if column.type == "money"}
+    frame = pl.DataFrame({"_row": [], **{key: [] for key in positions}},
+                         schema={"_row": pl.Int64, **{key: pl.Utf8 for key in positions}})
+    return RawSheet(schema, name, hidden, 0, positions, units, frame)
 
 
 def _read_sheet(schema: SheetSchema, name: str, hidden: bool, frame: pl.DataFrame, offsets: list[int]) -> RawSheet:
