@@ -567,3 +567,36 @@ def test_export_of_several_files_writes_one_report(tmp_path):
     assert written.name == "2023-summary.json"
     metrics = json.loads(written.read_text(encoding="utf-8"))["metrics"]
     assert (metrics["penalties.fines"]["value"], metrics["inspections.complaint"]["value"]) == (FINES_WAN, 1)
+
+
+def _as_csv(path: Path, rows: list[list], encoding: str) -> Path:
+    lines = [",".join("" if value is None else value.isoformat() if isinstance(value, dt.date) else str(value)
+                      for value in row) for row in rows]
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode(encoding))
+    return path
+
+
+@pytest.mark.parametrize("layout", ["xlsx+xlsx", "xlsx+csv", "csv+csv"])
+def test_a_year_in_several_files_gives_the_figures_of_one_workbook(tmp_path, layout):
+    penalties = [PENALTY_HEADER, *PENALTY_ROWS, penalty("P-4", name="戊公司", outcome="免罚", fine=None, waived=2000),
+                 penalty("P-5", name="己公司", decided=None, outcome="办理中", fine=None)]
+    inspections = [INSPECTION_HEADER, *INSPECTION_ROWS, inspection(dt.date(2023, 9, 9), "戊公司", method="专项行动",
+                                                                   problem="是")]
+    whole = write_workbook(tmp_path / "2023.xlsx", {"行政处罚": penalties, "执法检查": inspections})
+    first, second = layout.split("+")
+    parts = [write_workbook(tmp_path / "行政处罚.xlsx", {"行政处罚": penalties}) if first == "xlsx"
+             else _as_csv(tmp_path / "行政处罚.csv", penalties, "gb18030"),
+             write_workbook(tmp_path / "执法检查.xlsx", {"执法检查": inspections}) if second == "xlsx"
+             else _as_csv(tmp_path / "执法检查.csv", inspections, "utf-8-sig")]
+    expected = summarize(load_workbook(whole)).to_dict()
+    got = summarize(load_workbook(parts)).to_dict()
+    # Hand-counted: P-1..P-3 are decisions (P-4 免罚, P-5 open); P-4 waives 2,000 元; 3 visits, 1 专项行动.
+    assert expected["metrics"]["penalties.decisions"]["value"] == 3
+    assert expected["metrics"]["penalties.fines"]["value"] == FINES_WAN
+    assert expected["metrics"]["penalties.exempted"]["value"] == 1
+    assert expected["metrics"]["penalties.exempted_amount"]["value"] == "0.2000"
+    assert expected["metrics"]["inspections.visits"]["value"] == 3
+    assert expected["metrics"]["inspections.special_action"]["value"] == 1
+    assert got.pop("source") == " + ".join(str(part) for part in parts)
+    expected.pop("source")
+    assert got == expected
