@@ -600,3 +600,16 @@ def test_a_year_in_several_files_gives_the_figures_of_one_workbook(tmp_path, lay
     assert got.pop("source") == " + ".join(str(part) for part in parts)
     expected.pop("source")
     assert got == expected
+
+
+def test_a_dtd_deep_in_the_workbook_part_is_refused(tmp_path):
+    """The workbook part is parsed whole to find the sheets: a DOCTYPE after 100 KB of comment is still refused."""
+    base = write_workbook(tmp_path / "base.xlsx", {"行政处罚": [PENALTY_HEADER, *PENALTY_ROWS]})
+    path = tmp_path / "deep.xlsx"
+    with zipfile.ZipFile(base) as original, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as rewritten:
+        for info in original.infolist():
+            content = original.read(info)
+            if info.filename == "xl/workbook.xml":
+                content = (b"<!--" + b" " * 100_000 + b'-->\n<!DOCTYPE x [<!ENTITY a "b">]>' + content)
+            rewritten.writestr(info.filename, content)
+    assert "declares a DTD or entities" in refused(path)

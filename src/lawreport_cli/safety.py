@@ -280,7 +280,7 @@ def _check_zip(data: bytes, path: Path) -> tuple[str, dict[str, str]]:
         first = [member for member in members if member.filename in _WORKBOOK_PARTS]
         for member in first:
             _verify_member(archive, member, path, None)
-        sheet_names = _worksheet_parts(archive, names) if kind == "ooxml" else {}
+        sheet_names = _worksheet_parts(archive, names, path) if kind == "ooxml" else {}
         for member in members:
             if member.filename not in _WORKBOOK_PARTS:
                 _verify_member(archive, member, path, sheet_names.get(member.filename))
@@ -294,7 +294,7 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def _worksheet_parts(archive: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
+def _worksheet_parts(archive: zipfile.ZipFile, names: set[str], path: Path) -> dict[str, str]:
     """Sheet part -> the sheet's name in the workbook: every part the workbook's relationships call a
     worksheet, and (in case a reader finds them otherwise) every xl/worksheets/*.xml, named by its part."""
     import xml.etree.ElementTree as ElementTree
@@ -302,8 +302,8 @@ def _worksheet_parts(archive: zipfile.ZipFile, names: set[str]) -> dict[str, str
     parts = {name: name for name in names
              if name.startswith("xl/worksheets/") and name.endswith(".xml") and name.count("/") == 2}
     try:
-        workbook = ElementTree.fromstring(_small_part(archive, "xl/workbook.xml"))
-        relationships = ElementTree.fromstring(_small_part(archive, "xl/_rels/workbook.xml.rels"))
+        workbook = ElementTree.fromstring(_small_part(archive, "xl/workbook.xml", path))
+        relationships = ElementTree.fromstring(_small_part(archive, "xl/_rels/workbook.xml.rels", path))
     except (KeyError, ValueError, ElementTree.ParseError):
         return parts
     targets = {}
@@ -322,10 +322,18 @@ def _worksheet_parts(archive: zipfile.ZipFile, names: set[str]) -> dict[str, str
     return parts
 
 
-def _small_part(archive: zipfile.ZipFile, name: str) -> bytes:
+def _small_part(archive: zipfile.ZipFile, name: str, path: Path) -> bytes:
     if archive.getinfo(name).file_size > MAX_RESOLVED_PART_BYTES:
         raise ValueError(f"{name} is too big to resolve")
-    return archive.read(name)
+    data = archive.read(name)
+    # Parsed whole here, so a DTD anywhere in it (not only in the head _refuse_dtd reads) is refused.
+    text = data.decode("utf-16", errors="ignore").encode("utf-8", errors="ignore") if data.startswith(
+        (b"\xff\xfe", b"\xfe\xff")) else data
+    lowered = text.lower()
+    if b"<!doctype" in lowered or b"<!entity" in lowered:
+        raise UnreadableWorkbook(path, f"member {name} declares a DTD or entities, which workbooks never need "
+                                       "(refused: XML entity-expansion attack?)")
+    return data
 
 
 def _bomb_reason(size: int) -> str:
