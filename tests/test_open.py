@@ -285,7 +285,9 @@ def test_only_worksheets_are_scanned_as_sheets(tmp_path):
 def test_the_bytes_checked_are_the_bytes_read(tmp_path):
     """Swap the file after the check: what is read is still the file that was checked."""
     path = write_workbook(tmp_path / "2023.xlsx", {"行政处罚": [PENALTY_HEADER, *PENALTY_ROWS]})
+    checked = path.read_bytes()
     sources = open_sources(path)
+    assert sources[0].data == checked  # the reader (and any XML-level reader) gets the checked bytes
     other = write_workbook(tmp_path / "other.xlsx", {"行政处罚": [PENALTY_HEADER, penalty("X-1", fine=1)]})
     os.replace(other, path)
     frame, _ = sources[0].load()
@@ -293,6 +295,27 @@ def test_the_bytes_checked_are_the_bytes_read(tmp_path):
     path.write_bytes(b"PK\x03\x04" + bytes(100))  # and overwritten in place with garbage
     frame, _ = sources[0].load()
     assert frame.height == 4
+
+
+def test_a_file_swapped_between_the_check_and_the_read_is_not_read(tmp_path, monkeypatch):
+    """The race itself: the file is replaced by a sparse bomb right after its bytes were read for
+    the check. The bomb never reaches the reader; the checked file is what is read."""
+    path = write_workbook(tmp_path / "2023.xlsx", {"行政处罚": [PENALTY_HEADER, *PENALTY_ROWS]})
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "行政处罚"
+    workbook.active["XFD1048576"] = 1
+    bomb = tmp_path / "bomb.xlsx"
+    workbook.save(bomb)
+    real_check = safety.check_bytes
+
+    def swap_then_check(where, data):
+        os.replace(bomb, path)
+        return real_check(where, data)
+
+    monkeypatch.setattr(safety, "check_bytes", swap_then_check)
+    assert figures(path) == {**EXPECTED, "visits": None, "complaints": None}
+    monkeypatch.undo()
+    assert "sparse-range bomb" in refused(path)  # the file now on disk is refused on its own
 
 
 def test_a_file_rewritten_while_it_is_read_never_crashes(tmp_path):
@@ -484,6 +507,7 @@ def test_csv_that_is_no_text_is_refused(tmp_path):
 def test_csv_size_limit(tmp_path, monkeypatch):
     path = tmp_path / "行政处罚.csv"
     path.write_text(csv_text() * 20, encoding="utf-8")
+    assert open_sources(path)[0].kind == "csv"
     monkeypatch.setattr(safety, "MAX_FILE_BYTES", 1024)
     assert "limit" in refused(path)
 
