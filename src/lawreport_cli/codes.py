@@ -36,6 +36,10 @@ CODES: dict[str, Code] = {
         "{column}的单位“{value}”不是元、万元或亿元", "the unit '{value}' of {column} is not 元, 万元 or 亿元"),
     "duplicate-column": Code("warning", "Column given twice",
         "列“{column}”出现了两次，只使用第一列", "column '{column}' appears twice; the first is used"),
+    "stray-value": Code("warning", "A value outside the table, not read",
+        "单元格有内容“{value}”，但所在行的表格各列均为空，未计入任何数字（误填的位置？）",
+        "the cell holds '{value}' but its row has nothing in the table's columns; it counts in no figure "
+        "(typed in the wrong place?)"),
     # -- values that cannot be parsed --
     "cell-error": Code("error", "An Excel error value",
         "{column}是Excel错误值“{value}”（公式出错？）", "{column} holds the Excel error {value} (a broken formula?)"),

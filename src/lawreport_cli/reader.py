@@ -16,6 +16,7 @@ import polars as pl
 
 from .findings import Finding
 from .sources import open_sources
+from .strays import stray_values
 from .schema import NON_RECORD_ROW_PATTERN, SHEETS, SheetSchema
 from .values import normalize_label
 
@@ -163,6 +164,7 @@ def read_workbook(path, progress: Callable[[str], None] | None = None) -> RawWor
             sheet = _empty_sheet(schema, name, source.hidden)
         else:
             sheet = _read_sheet(schema, name, source.hidden, frame, offsets)
+            sheet.findings += stray_values(name, source.file, sheet.header_row, sheet.positions, frame, offsets)
         sheet.file = source.file
         sheet.findings = [replace(finding, file=finding.file or source.file) for finding in sheet.findings]
         sheets[schema.key] = sheet
