@@ -12,7 +12,6 @@ import datetime as dt
 import io
 import json
 import os
-import re
 import subprocess
 import sys
 import threading

@@ -5,7 +5,6 @@ DataFrame per sheet (valid rows only, typed) and every finding.
 """
 from __future__ import annotations
 
-import os
 import re
 from collections import Counter
 from collections.abc import Callable

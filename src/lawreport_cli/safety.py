@@ -376,9 +376,9 @@ def _verify_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, path: Path
 
 def _check_dense_range(archive: zipfile.ZipFile, member: zipfile.ZipInfo, path: Path, sheet: str,
                        shape: "_SheetShape") -> None:
-    # calamine allocates rows x columns up to the farthest used cell. A cheap bound first
-    # (the highest row element, column AZ unless a wider reference was seen); only a sheet
-    # that fails it is measured exactly, cell by cell.
+    # calamine allocates rows x columns up to the farthest used cell. A sheet under a million
+    # cells is always measured exactly (its rows may come in any order); a bigger one only when
+    # the cheap bound fails (its last row element x column AZ, unless a wider reference was seen).
     allowed = max(SPARSE_FLOOR_CELLS, SPARSE_RATIO * shape.cells)
     if shape.last_row * (shape.widest or NARROW_COLUMNS) <= allowed and shape.cells >= EXACT_ROWS_BELOW_CELLS:
         return
