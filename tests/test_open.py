@@ -639,3 +639,24 @@ def test_a_dtd_deep_in_the_workbook_part_is_refused(tmp_path):
                 content = (b"<!--" + b" " * 100_000 + b'-->\n<!DOCTYPE x [<!ENTITY a "b">]>' + content)
             rewritten.writestr(info.filename, content)
     assert "declares a DTD or entities" in refused(path)
+
+
+def test_a_chart_sheet_is_an_ordinary_part(tmp_path, capfd):
+    """A chart kept on a sheet of its own (图表1): no cells, no finding, no reader noise on stderr."""
+    from openpyxl.chart import BarChart, Reference
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "行政处罚"
+    for row in [PENALTY_HEADER, *PENALTY_ROWS]:
+        sheet.append(row)
+    chart = BarChart()
+    chart.add_data(Reference(sheet, min_col=7, min_row=1, max_row=4), titles_from_data=True)
+    workbook.create_chartsheet("图表1").add_chart(chart)
+    path = tmp_path / "2023.xlsx"
+    workbook.save(path)
+    capfd.readouterr()
+    assert [source.name for source in open_sources(path)] == ["行政处罚", "图表1"]
+    assert figures(path) == {**EXPECTED, "visits": None, "complaints": None}
+    assert load_workbook(path).findings == []
+    assert capfd.readouterr().err == ""

@@ -97,7 +97,7 @@ class Container:
     kind: str  # "ooxml", "ods", "xls", "csv"
     data: bytes = field(default=b"", repr=False)  # the bytes every check ran on; the readers get these
     text: str = field(default="", repr=False)  # a CSV's decoded text
-    sheet_names: dict = field(default_factory=dict, repr=False)  # ooxml: sheet part -> the sheet's name
+    sheet_names: dict = field(default_factory=dict, repr=False)  # ooxml: sheet part (or CHART_SHEET + name) -> name
 
 
 _SPECIAL_FILES = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"),
@@ -288,6 +288,7 @@ def _check_zip(data: bytes, path: Path) -> tuple[str, dict[str, str]]:
 
 
 _WORKBOOK_PARTS = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
+CHART_SHEET = "chartsheet:"  # sheet_names key of a chart sheet (a chart, no cells): "chartsheet:<name>"
 
 
 def _local(tag: str) -> str:
@@ -306,12 +307,16 @@ def _worksheet_parts(archive: zipfile.ZipFile, names: set[str], path: Path) -> d
         relationships = ElementTree.fromstring(_small_part(archive, "xl/_rels/workbook.xml.rels", path))
     except (KeyError, ValueError, ElementTree.ParseError):
         return parts
-    targets = {}
+    targets, charts = {}, set()
     for element in relationships.iter():
-        if _local(element.tag) == "Relationship" and element.get("Type", "").endswith("/worksheet"):
+        if _local(element.tag) != "Relationship":
+            continue
+        if element.get("Type", "").endswith("/worksheet"):
             target = element.get("Target", "")
             resolved = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
             targets[element.get("Id")] = resolved
+        elif element.get("Type", "").endswith("/chartsheet"):
+            charts.add(element.get("Id"))
     for element in workbook.iter():
         if _local(element.tag) != "sheet":
             continue
@@ -319,6 +324,8 @@ def _worksheet_parts(archive: zipfile.ZipFile, names: set[str], path: Path) -> d
         part = targets.get(identifier)
         if part in names:
             parts[part] = element.get("name") or part
+        elif identifier in charts and element.get("name"):
+            parts[CHART_SHEET + element.get("name")] = element.get("name")
     return parts
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from .safety import UnreadableWorkbook, check_file, display_path
+from .safety import CHART_SHEET, UnreadableWorkbook, check_file, display_path
 
 # calamine's names for Excel's error values, and how Excel shows them.
 EXCEL_ERRORS = {"Div0": "#DIV/0!", "NA": "#N/A", "Name": "#NAME?", "Null": "#NULL!", "Num": "#NUM!",
@@ -40,6 +40,8 @@ class SheetSource:
             from .csvsource import csv_frame
 
             return csv_frame(self._reader)
+        if self.part.startswith(CHART_SHEET):  # a chart sheet holds no cells (calamine would only complain)
+            return pl.DataFrame(), []
         try:
             loaded = self._reader.load_sheet(self.name, header_row=None, skip_rows=0, dtypes="string")
             self.hidden = str(getattr(loaded, "visible", "visible")) != "visible"
