@@ -23,10 +23,12 @@ def stray_values(name: str, file: str, header_row: int, positions: dict[str, int
         return []
     known = set(positions.values())
     body = frame.slice(header_row)
+    # Only columns that hold anything at all below the header (null counts are free): a wide
+    # sheet costs what its filled columns cost.
+    filled = [(column, offset) for (column, offset), nulls in zip(zip(frame.columns, offsets), body.null_count().row(0))
+              if nulls < body.height]
     table = [column for column, offset in zip(frame.columns, offsets) if offset in known]
-    # Only columns outside the table that hold anything at all below the header (null counts are free).
-    others = [(column, offset) for (column, offset), nulls in zip(zip(frame.columns, offsets), body.null_count().row(0))
-              if offset not in known and nulls < body.height]
+    others = [(column, offset) for column, offset in filled if offset not in known]
     if not others:
         return []
 
@@ -36,7 +38,7 @@ def stray_values(name: str, file: str, header_row: int, positions: dict[str, int
     rows = body.select(
         pl.int_range(header_row + 1, header_row + 1 + body.height, dtype=pl.Int64).alias("_row"),
         (pl.all_horizontal([cleaned(column).is_null() for column in table]) if table else pl.lit(True)).alias("_blank"),
-        pl.coalesce([cleaned(column) for column in frame.columns]).alias("_first"),
+        pl.coalesce([cleaned(column) for column, _ in filled]).alias("_first"),
         *[cleaned(column).alias(f"_o{index}") for index, (column, _) in enumerate(others)],
     )
     is_note = pl.col("_first").str.contains(NON_RECORD_ROW_PATTERN).fill_null(False)
