@@ -75,6 +75,8 @@ CASES = {
                            [("行政处罚!G1", "bad-unit")]),
     "column given twice": ("执法检查", [INSPECTION_HEADER + ["区县"], inspection() + ["薛城区"]],
                            [("执法检查!H1", "duplicate-column")]),
+    "stray value below the table": ("行政处罚", [PENALTY_HEADER, penalty(), *[[]] * 37, [None] * 25 + ["核对"]],
+                                    [("行政处罚!Z40", "stray-value")]),
     "no header": ("执法检查", [["a", "b"], [1, 2]], [("执法检查!A1", "header-not-found")]),
 }
 
@@ -89,7 +91,7 @@ def test_rule_finding_at_its_cell(book, name):
 ERROR_CASES = [name for name, (_, _, expected) in CASES.items()
                if expected[0][1] not in ("credit-code-check", "aqi-mismatch", "level-mismatch", "date-outside-year",
                                          "concentration-off-scale", "o3-1h-missing", "sub-fen-amount",
-                                         "open-case-with-outcome", "duplicate-column")]
+                                         "open-case-with-outcome", "duplicate-column", "stray-value")]
 
 
 @pytest.mark.parametrize("name", ERROR_CASES)

@@ -85,7 +85,7 @@ def user_errors():
         meta = click.get_current_context().meta
         lang = meta.get("lang", "zh")
         shown = visible(workbook.findings, meta.get("verbose", False))
-        for line in findings_lines(shown, lang):
+        for line in findings_lines(shown, lang, with_file=len(workbook.files) > 1):
             click.echo(line, err=True)
         click.echo(tally(shown, workbook.source), err=True)
         click.echo(f"lawreport: {workbook.source} has errors; nothing computed "
@@ -128,14 +128,14 @@ class Progress:
             self.shown = False
 
 
-def _report_warnings(findings, rows_left_out: int, lang: str, quiet: bool = False) -> None:
+def _report_warnings(findings, rows_left_out: int, lang: str, quiet: bool = False, with_file: bool = False) -> None:
     from .render.findings import findings_lines
 
     if quiet:
         return
     shown = ("warning", "info") if click.get_current_context().meta.get("verbose") else ("warning",)
     warnings = [finding for finding in findings if finding.severity in shown]
-    for line in findings_lines(warnings[:MAX_WARNINGS_SHOWN], lang):
+    for line in findings_lines(warnings[:MAX_WARNINGS_SHOWN], lang, with_file):
         click.echo(line, err=True)
     if len(warnings) > MAX_WARNINGS_SHOWN:
         click.echo(f"... and {len(warnings) - MAX_WARNINGS_SHOWN} more warnings (lawreport validate lists all)", err=True)
@@ -173,45 +173,52 @@ def validate(files, output_format, strict, lang, year, verbose):
       行政处罚!G17  error    negative-amount   罚款金额为-3000：金额不能为负
       1 finding (1 error, 0 warnings) in data/2023.xlsx
 
-    Exit 0 when no file has an error (with --strict, no warning either), 1 when
-    one has, 2 when a file cannot be read at all.
+    Several files are one year's workbook (行政处罚.xlsx 执法检查.csv): checked together,
+    each finding names its file. Exit 0 when there is no error (with --strict, no
+    warning either), 1 when there is, 2 when a file cannot be read at all.
     """
     from .findings import visible
     from .records import load_workbook
     from .render.findings import dumps, findings_json, findings_lines, is_ok, tally
-    from .safety import UnreadableWorkbook
+    from .safety import UnreadableWorkbook, display_path
 
     lang = lang or "zh"
-    exit_code = 0
-    documents = []
-    for path in files:
-        try:
-            workbook = load_workbook(path, year=year)
-        except UnreadableWorkbook as error:
-            click.echo(f"lawreport: {error}", err=True)
-            exit_code = 2
-            continue
-        ok = is_ok(workbook.findings, strict)
-        if not ok and exit_code == 0:
-            exit_code = 1
-        if output_format == "json":
-            documents.append({"file": str(path), **findings_json(workbook.findings, strict, lang)})
-        else:
-            shown = visible(workbook.findings, verbose)
-            for line in findings_lines(shown, lang):
-                click.echo(line)
-            click.echo(tally(shown, str(path)))
-    if output_format == "json" and documents:
+    # Files given together are one year's workbook (a case number twice across them is found).
+    try:
+        workbook = load_workbook(_one_or_many(files), year=year)
+    except UnreadableWorkbook as error:
+        click.echo(f"lawreport: {error}", err=True)
+        sys.exit(2)
+    exit_code = 0 if is_ok(workbook.findings, strict) else 1
+    if output_format == "json":
         if len(files) == 1:
-            documents[0].pop("file")
-            click.echo(dumps(documents[0]))
+            click.echo(dumps(findings_json(workbook.findings, strict, lang)))
         else:
-            click.echo(dumps({"ok": all(doc["ok"] for doc in documents), "files": documents}))
+            names = [display_path(path) for path in files]
+            documents = [{"file": name, **findings_json(
+                [finding for finding in workbook.findings if _file_of(finding, names) == name], strict, lang)}
+                for name in names]
+            click.echo(dumps({"ok": is_ok(workbook.findings, strict), "files": documents}))
+    else:
+        shown = visible(workbook.findings, verbose)
+        for line in findings_lines(shown, lang, with_file=len(files) > 1):
+            click.echo(line)
+        click.echo(tally(shown, " + ".join(display_path(path) for path in files)))
     sys.exit(exit_code)
 
 
+def _one_or_many(files):
+    """One file as itself (the single-file path stays as it was), several as a list: one workbook."""
+    return Path(files[0]) if len(files) == 1 else [Path(file) for file in files]
+
+
+def _file_of(finding, names: list[str]) -> str:
+    # A finding about the whole workbook (no one file) is listed under the first file.
+    return finding.file if finding.file in names else names[0]
+
+
 @cli.command(context_settings=CONTEXT)
-@click.argument("file", type=click.Path(dir_okay=True))
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True))
 @through_option
 @format_option()
 @section_option
@@ -221,8 +228,8 @@ def validate(files, output_format, strict, lang, year, verbose):
 @year_option
 @config_option
 @verbose_option
-def summarize(file, through, output_format, sections, standard, lang, keep_going, year, config_path, verbose):
-    """Print every figure of the annual report for one workbook.
+def summarize(files, through, output_format, sections, standard, lang, keep_going, year, config_path, verbose):
+    """Print every figure of the annual report for one workbook (one file, or several files that are one year).
 
     \b
       lawreport summarize data/2023.xlsx
@@ -240,10 +247,10 @@ def summarize(file, through, output_format, sections, standard, lang, keep_going
         config = _settings(config_path)
         lang = _lang(lang, config)
         progress = Progress()
-        summary = summary_of(Path(file), through or config.through, parse_sections(sections), keep_going, year,
-                             progress, standard)
+        summary = summary_of(_one_or_many(files), through or config.through, parse_sections(sections), keep_going,
+                             year, progress, standard)
         progress.done()
-        _report_warnings(summary.findings, summary.rows_left_out, lang)
+        _report_warnings(summary.findings, summary.rows_left_out, lang, with_file=len(files) > 1)
         click.echo(SUMMARY_FORMATS[output_format](summary, lang).rstrip("\n"))
 
 
@@ -294,7 +301,7 @@ def compare(years, through, output_format, sections, standard, lang, keep_going,
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("file", type=click.Path(dir_okay=True))
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True))
 @click.option("--compare-with", "previous", metavar="YEAR_OR_FILE", default=None,
               help="Add year-on-year figures against this year (<data dir>/<year>.xlsx) or workbook.")
 @click.option("--to", "out_dir", type=click.Path(file_okay=False), default=None,
@@ -313,9 +320,9 @@ def compare(years, through, output_format, sections, standard, lang, keep_going,
               help="Fill this Word document's placeholders (lawreport fields lists them) into "
                    "<year>-<template name>.docx; other formats only with --format.")
 @verbose_option
-def export(file, previous, out_dir, formats, through, standard, lang, keep_going, data_dir, config_path, quiet,
+def export(files, previous, out_dir, formats, through, standard, lang, keep_going, data_dir, config_path, quiet,
            template, verbose):
-    """Write the figures as files, atomically, for people and for cron.
+    """Write the figures as files, atomically, for people and for cron (FILE...: one year's workbook).
 
     \b
       lawreport export data/2023.xlsx --compare-with 2022 --to reports/ --format xlsx,md,json,txt
@@ -341,7 +348,8 @@ def export(file, previous, out_dir, formats, through, standard, lang, keep_going
                              f"choose from {','.join(EXPORT_FORMATS)}")
         through = through or config.through
         directory = data_dir_of(data_dir, config.data_dir)
-        current_path = resolve_workbook(file, directory)
+        resolved = [resolve_workbook(file, directory) for file in files]
+        current_path = resolved[0] if len(resolved) == 1 else resolved
         comparison = None
         progress = Progress(quiet)
         if previous:
@@ -352,7 +360,7 @@ def export(file, previous, out_dir, formats, through, standard, lang, keep_going
         else:
             summary = summary_of(current_path, through, None, keep_going, progress=progress, standard=standard)
         progress.done()
-        _report_warnings(summary.findings, summary.rows_left_out, lang, quiet)
+        _report_warnings(summary.findings, summary.rows_left_out, lang, quiet, with_file=len(files) > 1)
         target = Path(out_dir or config.output_dir or "reports")
         if template:
             from .render.docx_template import export_with_template

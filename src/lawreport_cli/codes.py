@@ -45,6 +45,10 @@ CODES: dict[str, Code] = {
         "{column}是没有计算结果的公式（{value}）：请用Excel或WPS打开并保存，使其保存计算结果",
         "{column} is a formula without a stored value ({value}): open and save the file in Excel or WPS "
         "so its values are stored"),
+    "stray-value": Code("warning", "A value outside the table, not read",
+        "单元格有内容“{value}”，但所在行的表格各列均为空，未计入任何数字（误填的位置？）",
+        "the cell holds '{value}' but its row has nothing in the table's columns; it counts in no figure "
+        "(typed in the wrong place?)"),
     # -- values that cannot be parsed --
     "cell-error": Code("error", "An Excel error value",
         "{column}是Excel错误值“{value}”（公式出错？）", "{column} holds the Excel error {value} (a broken formula?)"),

@@ -25,9 +25,10 @@ from pathlib import Path
 import polars as pl
 
 from .findings import Finding, Localized
-from .schema import NON_RECORD_ROW_PATTERN, NOTE_SHEETS, QUESTION_PREFIX, SHEETS, UNIT_LINE_PATTERN, SheetSchema
+from .schema import NON_RECORD_ROW_PATTERN, QUESTION_PREFIX, SHEETS, UNIT_LINE_PATTERN, SheetSchema
 from .safety import UnreadableWorkbook
 from .sources import SheetSource, open_sources
+from .strays import stray_values
 from .values import normalize_label
 
 HEADER_SEARCH_ROWS = 30  # a header lies within the first rows, under titles and blank rows
@@ -113,7 +114,7 @@ class RawSheet:
 
 @dataclass
 class RawWorkbook:
-    path: str
+    path: str  # the files, joined: "行政处罚.xlsx + 执法检查.csv"
     sheets: dict[str, RawSheet]  # schema key -> sheet
     findings: list[Finding]
     # Sheets not read, for `inspect`: (file, sheet name, why: "empty", "unknown", "ambiguous")
@@ -475,19 +476,36 @@ def _by_header(frame: pl.DataFrame, tables) -> list[SheetSchema]:
     return [schema for _, schema in fits[:1]]
 
 
-def read_workbook(path: str | os.PathLike, progress: Callable[[str], None] | None = None,
+def workbook_paths(path) -> list:
+    """One path, or several that together are one year's workbook, as a list."""
+    if isinstance(path, (str, bytes, os.PathLike)):
+        return [path]
+    return list(path)
+
+
+def workbook_name(path) -> str:
+    """How the workbook is named in output: its file, or its files joined with " + "."""
+    from .safety import display_path
+
+    return " + ".join(display_path(one) for one in workbook_paths(path))
+
+
+def read_workbook(path, progress: Callable[[str], None] | None = None,
                   sheet_aliases: dict[str, list[str]] | None = None,
                   column_aliases: dict[str, dict[str, list[str]]] | None = None,
                   sources: list[SheetSource] | None = None) -> RawWorkbook:
-    """Read every known sheet; `progress` hears a short line before each slow step.
+    """Read every known sheet of one file or of several (one year's workbook kept as files);
+    `progress` hears a short line before each slow step.
 
     `sheet_aliases` (section key -> names) and `column_aliases` (section key -> column key
     -> names) add a bureau's own words to the contract's.
     """
     progress = progress or (lambda message: None)
-    progress(f"checking {path}")
     if sources is None:
-        sources = open_sources(path)
+        sources = []
+        for one in workbook_paths(path):
+            progress(f"checking {workbook_name(one)}")
+            sources.extend(open_sources(one))
     labels = sheet_labels(sheet_aliases) if sheet_aliases else _SHEET_LABELS
     tables = ({schema.key: alias_tables(schema, (column_aliases or {}).get(schema.key)) for schema in SHEETS}
               if column_aliases else _ALIASES)
@@ -530,8 +548,6 @@ def read_workbook(path: str | os.PathLike, progress: Callable[[str], None] | Non
                     skipped.append((source.file, name, "ambiguous"))
                 elif empty:
                     skipped.append((source.file, name, "empty"))  # Sheet2 of a new workbook: nothing to say
-                elif name.strip() in NOTE_SHEETS:
-                    skipped.append((source.file, name, "notes"))  # the template's 说明: for people, not records
                 else:
                     findings.append(Finding(name, 0, -1, "unknown-sheet", params=(name,), file=source.file))
                     skipped.append((source.file, name, "unknown"))
@@ -550,8 +566,8 @@ def read_workbook(path: str | os.PathLike, progress: Callable[[str], None] | Non
             _read_part(schema, part, number, frame, offsets, facts, tables, (column_aliases or {}).get(schema.key)))
     sheets = {key: _table(schemas[key], read) for key, read in parts.items()}
     if not sheets:
-        findings.append(Finding("", 0, -1, "no-known-sheet", file=str(path)))
-    return RawWorkbook(str(path), sheets, findings, skipped)
+        findings.append(Finding("", 0, -1, "no-known-sheet", file=workbook_name(path)))
+    return RawWorkbook(workbook_name(path), sheets, findings, skipped)
 
 
 def _table(schema: SheetSchema, read: list[tuple[SheetPart, pl.DataFrame, list[Finding], list]]) -> RawSheet:
@@ -592,6 +608,7 @@ def _read_part(schema: SheetSchema, part: SheetPart, number: int, frame: pl.Data
         # An empty known sheet is an empty section: its required columns, no rows.
         return part, _empty_frame([c.key for c in schema.columns if c.column_required]), [], []
     findings, data, cell_errors = _read_sheet(schema, part, frame, offsets, facts, tables, extra_aliases)
+    findings += stray_values(part.name, part.file, part.header_rows[1], part.positions, frame, offsets)
     if base:
         data = data.with_columns(pl.col("_row") + base)
         cell_errors = [(row + base, key, code, value) for row, key, code, value in cell_errors]

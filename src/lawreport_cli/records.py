@@ -5,7 +5,6 @@ DataFrame per sheet (valid rows only, typed) and every finding.
 """
 from __future__ import annotations
 
-import os
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -16,7 +15,8 @@ import polars as pl
 
 from .checks import CheckedSheet, check_sheet
 from .findings import Finding
-from .reader import read_workbook
+from .reader import read_workbook, workbook_paths
+from .safety import display_path
 
 
 @dataclass
@@ -27,6 +27,7 @@ class Workbook:
     findings: list[Finding]
     rows_with_errors: int
     last_month: int = 12  # the last month of the year that has any dated row (12 when none)
+    files: tuple[str, ...] = ()  # the files that together are the workbook (display forms)
 
     @property
     def errors(self) -> list[Finding]:
@@ -42,12 +43,13 @@ class Workbook:
         return [finding for finding in self.findings if finding.severity == "info"]
 
 
-def load_workbook(path: str | os.PathLike, year: int | None = None,
+def load_workbook(path, year: int | None = None,
                   progress: Callable[[str], None] | None = None) -> Workbook:
-    """Read and check a workbook. Raises UnreadableWorkbook when it cannot be read at all."""
+    """Read and check a workbook: one file, or a list of files that together are one year's
+    workbook. Raises UnreadableWorkbook when a file cannot be read at all."""
     raw = read_workbook(path, progress)
     if progress:
-        progress(f"checking rules of {path}")
+        progress(f"checking rules of {raw.path}")
     checked = {key: check_sheet(sheet) for key, sheet in raw.sheets.items()}
     findings = list(raw.findings)
     for sheet in checked.values():
@@ -61,8 +63,8 @@ def load_workbook(path: str | os.PathLike, year: int | None = None,
     records = {key: sheet.records for key, sheet in checked.items() if key not in unusable}
     rows_with_errors = sum(sheet.sheet.frame.height if key in unusable else sheet.rows_with_errors
                            for key, sheet in checked.items())
-    return Workbook(str(path), workbook_year, records, findings, rows_with_errors,
-                    _last_month(checked, workbook_year))
+    return Workbook(raw.path, workbook_year, records, findings, rows_with_errors,
+                    _last_month(checked, workbook_year), tuple(display_path(one) for one in workbook_paths(path)))
 
 
 def _last_month(checked: dict[str, CheckedSheet], year: int) -> int:
@@ -97,8 +99,9 @@ def _year_of(checked: dict[str, CheckedSheet], path) -> int:
         counts = sheet.records.select(row_date.dt.year().alias("year")).drop_nulls().group_by("year").len()
         for found_year, count in counts.iter_rows():
             years[found_year] += count
-    match = re.search(r"(19|20)\d{2}", Path(path).stem)
-    named = int(match.group(0)) if match else None
+    # Several files: a year named by any of them (the first that names one).
+    named = next((int(match.group(0)) for one in workbook_paths(path)
+                  if (match := re.search(r"(19|20)\d{2}", Path(one).stem))), None)
     if years:
         # A tie goes to the year in the file name, else to the earliest year.
         return max(years.items(), key=lambda item: (item[1], item[0] == named, -item[0]))[0]

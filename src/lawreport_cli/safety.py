@@ -14,14 +14,23 @@ Limits (documented in the README):
 Declared sizes can lie, so every member is read through `zipfile`, which stops
 at the declared size and then checks the CRC: a member that inflates to more
 than it declares fails, having produced no more than it declared.
+
+Check what you read: the file is read once, into memory (it is at most
+MAX_FILE_BYTES), every check runs on those bytes, and the readers get the same
+bytes, so a file swapped or rewritten between the check and the read can
+neither slip past the guard nor crash the reader. Only regular files are read:
+a FIFO, socket or device is refused from its stat, before any open could block.
 """
 from __future__ import annotations
 
+import io
 import os
+import posixpath
 import re
+import stat
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 MAX_FILE_BYTES = 256 * 1024 * 1024
@@ -37,73 +46,187 @@ SPARSE_FLOOR_CELLS = 4 * 1024 * 1024
 SPARSE_RATIO = 16
 EXCEL_MAX_ROWS = 1_048_576
 NARROW_COLUMNS = 52  # up to AZ, without looking at every reference
-EXACT_ROWS_BELOW_CELLS = 1_000_000  # small sheets get their highest row read exactly
+EXACT_ROWS_BELOW_CELLS = 1_000_000  # small sheets get their used range measured exactly
 # One pass finds both: a cell at column BA (53) or beyond (group 1), or a row number of
 # 1,050,000 or more (Excel stops at 1,048,576). Ordinary sheets never match.
 _ODD_REFERENCE = re.compile(
     rb'r="(?:([A-Z]{3,}|[B-Z][A-Z])[0-9]|[A-Z]*(?:[0-9]{8,}|[2-9][0-9]{6}|1[1-9][0-9]{5}|10[5-9][0-9]{4})")')
 EXCEL_MAX_COLUMNS = 16_384
 _ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
-# Any row number: of a row element or inside a cell reference (the two can disagree).
-_ANY_ROW_NUMBER = re.compile(rb' r="[A-Z]*([0-9]+)"')
 
 CHUNK = 1 << 20
 ZIP_MAGIC = b"PK\x03\x04"
 EMPTY_ZIP_MAGIC = b"PK\x05\x06"
 CFB_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")  # OLE compound file: .xls, or an encrypted OOXML
 SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"}
+CSV_SUFFIXES = {".csv"}
+MAX_RESOLVED_PART_BYTES = 32 * 1024 * 1024  # workbook.xml and its rels: read whole to find the sheets
+SAVE_AS_XLSX = "open it in Excel or WPS and save it as Excel 工作簿 (.xlsx)"
+# The cell references of a sheet part (row elements have no letters, so they never match).
+_CELL_REFERENCE = re.compile(rb' r="([A-Z]+)([0-9]+)"')
+_ROW_OR_CELL_TAG = re.compile(rb'<(row|c)([\s/][^>]*)?>')
+_R_ATTRIBUTE = re.compile(rb'\sr="([A-Z]*)([0-9]*)"')
+
+
+def display_path(path: str | os.PathLike) -> str:
+    """The path as it can always be printed: a name that is not UTF-8 (GBK bytes on Linux come
+    in as surrogate escapes) gets U+FFFD for the bytes that cannot be shown."""
+    text = os.fspath(path)
+    if isinstance(text, bytes):
+        return text.decode("utf-8", errors="replace")
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="replace")
 
 
 class UnreadableWorkbook(Exception):
     """The file cannot be read at all: one line, exit 2."""
 
     def __init__(self, path: str | os.PathLike, reason: str):
-        super().__init__(f"{path}: {reason}")
-        self.path = str(path)
+        shown = display_path(path)
+        super().__init__(f"{shown}: {reason}")
+        self.path = shown
         self.reason = reason
 
 
 @dataclass(frozen=True)
 class Container:
     path: Path
-    kind: str  # "ooxml", "ods", "xls"
+    kind: str  # "ooxml", "ods", "xls", "csv"
+    data: bytes = field(default=b"", repr=False)  # the bytes every check ran on; the readers get these
+    text: str = field(default="", repr=False)  # a CSV's decoded text
+    sheet_names: dict = field(default_factory=dict, repr=False)  # ooxml: sheet part (or CHART_SHEET + name) -> name
+
+
+_SPECIAL_FILES = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"),
+                  (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+
+
+def _not_regular(mode: int) -> str:
+    for test, what in _SPECIAL_FILES:
+        if test(mode):
+            return what
+    return "not a regular file"
+
+
+def read_checked_bytes(path: str | os.PathLike) -> bytes:
+    """The file's bytes, read once: only a regular file, at most MAX_FILE_BYTES."""
+    try:
+        status = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        raise UnreadableWorkbook(path, "no such file") from None
+    except (OSError, ValueError) as error:
+        raise UnreadableWorkbook(path, f"cannot be opened ({getattr(error, 'strerror', None) or error})") from None
+    if stat.S_ISDIR(status.st_mode):
+        raise UnreadableWorkbook(path, "is a directory, not a workbook")
+    if not stat.S_ISREG(status.st_mode):
+        raise UnreadableWorkbook(path, f"is {_not_regular(status.st_mode)}, not a workbook file")
+    if status.st_size > MAX_FILE_BYTES:
+        raise UnreadableWorkbook(path, _too_big(status.st_size))
+    try:
+        # O_NONBLOCK: if a FIFO took the file's place since the stat, opening it must not wait for a writer.
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise UnreadableWorkbook(path, "no such file") from None
+    except OSError as error:
+        raise UnreadableWorkbook(path, f"cannot be opened ({error.strerror or error})") from None
+    try:
+        opened = os.fstat(descriptor)
+        if not stat.S_ISREG(opened.st_mode):
+            raise UnreadableWorkbook(path, f"is {_not_regular(opened.st_mode)}, not a workbook file")
+        parts = []
+        size = 0
+        while size <= MAX_FILE_BYTES:
+            chunk = os.read(descriptor, min(CHUNK * 16, MAX_FILE_BYTES + 1 - size))
+            if not chunk:
+                break
+            parts.append(chunk)
+            size += len(chunk)
+    except OSError as error:
+        raise UnreadableWorkbook(path, f"cannot be read ({error.strerror or error})") from None
+    finally:
+        os.close(descriptor)
+    if size > MAX_FILE_BYTES:
+        raise UnreadableWorkbook(path, _too_big(size))
+    return b"".join(parts)
+
+
+def _too_big(size: int) -> str:
+    return f"is {size / 2**20:.0f} MiB, over the {MAX_FILE_BYTES // 2**20} MiB limit for a workbook"
 
 
 def check_file(path: str | os.PathLike) -> Container:
-    """Look at the file and refuse it with one clear reason, or say what it is."""
+    """Read the file once and refuse it with one clear reason, or say what it is (with its bytes)."""
+    return check_bytes(path, read_checked_bytes(path))
+
+
+def check_bytes(path: str | os.PathLike, data: bytes) -> Container:
+    """A file's kind is its content, not its name; a CSV (by suffix) is text that must decode."""
     path = Path(path)
-    if not path.exists():
-        raise UnreadableWorkbook(path, "no such file")
-    if path.is_dir():
-        raise UnreadableWorkbook(path, "is a directory, not a workbook")
-    try:
-        size = path.stat().st_size
-        with path.open("rb") as handle:
-            head = handle.read(8)
-    except OSError as error:
-        raise UnreadableWorkbook(path, f"cannot be opened ({error.strerror or error})") from None
-    if size == 0:
+    if not data:
         raise UnreadableWorkbook(path, "is empty (0 bytes), not a workbook")
-    if size > MAX_FILE_BYTES:
-        raise UnreadableWorkbook(
-            path, f"is {size / 2**20:.0f} MiB, over the {MAX_FILE_BYTES // 2**20} MiB limit for a workbook")
-    if head.startswith(CFB_MAGIC):
-        return Container(path, _check_compound(path))
-    if head.startswith(ZIP_MAGIC) or head.startswith(EMPTY_ZIP_MAGIC):
-        return Container(path, _check_zip(path))
-    if head[:5].lower() in (b"<?xml", b"<html") or _looks_like_text(path):
-        raise UnreadableWorkbook(path, "is a text file, not an Excel workbook (was it renamed or saved as CSV?)")
+    if len(data) > MAX_FILE_BYTES:
+        raise UnreadableWorkbook(path, _too_big(len(data)))
+    if data.startswith(CFB_MAGIC):
+        return Container(path, _check_compound(data, path), data)
+    if data.startswith(ZIP_MAGIC) or data.startswith(EMPTY_ZIP_MAGIC):
+        kind, sheet_names = _check_zip(data, path)
+        return Container(path, kind, data, sheet_names=sheet_names)
+    disguised = _disguised_page(data)
+    if disguised:
+        raise UnreadableWorkbook(path, disguised)
+    if path.suffix.lower() in CSV_SUFFIXES:
+        return Container(path, "csv", data, text=decode_text(data, path))
+    if _looks_like_text(data):
+        raise UnreadableWorkbook(path, "is a text file, not an Excel workbook (was it renamed or saved as CSV? "
+                                       "a CSV file is read when its name ends in .csv)")
     raise UnreadableWorkbook(path, "is not an Excel or OpenDocument workbook (unknown file signature)")
 
 
-def _looks_like_text(path: Path) -> bool:
-    with path.open("rb") as handle:
-        sample = handle.read(4096)
+def _disguised_page(data: bytes) -> str:
+    """Web pages and XML Spreadsheet 2003 files that spreadsheet programs save under .xls names."""
+    head = data[:8192]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        head = head.decode("utf-16", errors="ignore").encode("utf-8", errors="ignore")
+    head = head.removeprefix(b"\xef\xbb\xbf").lstrip().lower()
+    if head.startswith(b"<?xml") and b"urn:schemas-microsoft-com:office:spreadsheet" in head:
+        return f"is an XML Spreadsheet 2003 file (SpreadsheetML) saved with a spreadsheet name, not a workbook: {SAVE_AS_XLSX}"
+    if head.startswith(b"mime-version:") or b"\nmime-version:" in head[:2048]:
+        return f"is a web archive (MHTML) saved with a spreadsheet name, not a workbook: {SAVE_AS_XLSX}"
+    if head.startswith((b"<html", b"<!doctype html", b"<table", b"<meta", b"<head", b"<body")) or (
+            head.startswith((b"<?xml", b"<!--")) and b"<html" in head):
+        return f"is an HTML page saved with a spreadsheet name, not a workbook: {SAVE_AS_XLSX}"
+    return ""
+
+
+def decode_text(data: bytes, path: str | os.PathLike) -> str:
+    """A CSV's text: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (which covers GBK)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encodings = ("utf-16",)
+    else:
+        encodings = ("utf-8-sig", "gb18030")
+    for encoding in encodings:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" in text:
+            break
+        return text
+    raise UnreadableWorkbook(path, "is not a text CSV in UTF-8 or GB18030 (GBK); save it again as "
+                                   "CSV UTF-8, or as Excel 工作簿 (.xlsx)")
+
+
+def _looks_like_text(data: bytes) -> bool:
+    sample = data[:4096]
     try:
         sample.decode("utf-8")
         return True
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as error:
+        if error.start >= len(sample) - 3:  # a character cut by the sample's end
+            return True
     try:
         sample.decode("gb18030")
         return b"\x00" not in sample
@@ -111,20 +234,20 @@ def _looks_like_text(path: Path) -> bool:
         return False
 
 
-def _check_compound(path: Path) -> str:
+def _check_compound(data: bytes, path: Path) -> str:
     # An OOXML workbook saved with a password is a compound file holding these streams
     # (MS-OFFCRYPTO 2.3.4); their names are stored in UTF-16LE in the directory sectors.
-    with path.open("rb") as handle:
-        data = handle.read(min(path.stat().st_size, 8 * 1024 * 1024))
+    # Any other compound file is read as a legacy .xls, whatever its name (.xlsx, .et).
+    head = data[:8 * 1024 * 1024]
     for marker in ("EncryptionInfo", "EncryptedPackage"):
-        if marker.encode("utf-16-le") in data:
+        if marker.encode("utf-16-le") in head:
             raise UnreadableWorkbook(path, "is encrypted (password-protected); save it without a password and try again")
     return "xls"
 
 
-def _check_zip(path: Path) -> str:
+def _check_zip(data: bytes, path: Path) -> tuple[str, dict[str, str]]:
     try:
-        archive = zipfile.ZipFile(path)
+        archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
         raise UnreadableWorkbook(path, "is a damaged or truncated zip, not a readable workbook") from None
     except NotImplementedError as error:
@@ -152,9 +275,72 @@ def _check_zip(path: Path) -> str:
                 raise UnreadableWorkbook(
                     path, f"member {member.filename} inflates {member.file_size // max(member.compress_size, 1)}:1, "
                     f"over the {MAX_MEMBER_RATIO}:1 limit (a decompression bomb?)")
+        # The workbook part and its relationships first (checked like any member): they say
+        # which parts are worksheets and what each sheet is called.
+        first = [member for member in members if member.filename in _WORKBOOK_PARTS]
+        for member in first:
+            _verify_member(archive, member, path, None)
+        sheet_names = _worksheet_parts(archive, names, path) if kind == "ooxml" else {}
         for member in members:
-            _verify_member(archive, member, path)
-    return kind
+            if member.filename not in _WORKBOOK_PARTS:
+                _verify_member(archive, member, path, sheet_names.get(member.filename))
+    return kind, sheet_names
+
+
+_WORKBOOK_PARTS = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
+CHART_SHEET = "chartsheet:"  # sheet_names key of a chart sheet (a chart, no cells): "chartsheet:<name>"
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _worksheet_parts(archive: zipfile.ZipFile, names: set[str], path: Path) -> dict[str, str]:
+    """Sheet part -> the sheet's name in the workbook: every part the workbook's relationships call a
+    worksheet, and (in case a reader finds them otherwise) every xl/worksheets/*.xml, named by its part."""
+    import xml.etree.ElementTree as ElementTree
+
+    parts = {name: name for name in names
+             if name.startswith("xl/worksheets/") and name.endswith(".xml") and name.count("/") == 2}
+    try:
+        workbook = ElementTree.fromstring(_small_part(archive, "xl/workbook.xml", path))
+        relationships = ElementTree.fromstring(_small_part(archive, "xl/_rels/workbook.xml.rels", path))
+    except (KeyError, ValueError, ElementTree.ParseError):
+        return parts
+    targets, charts = {}, set()
+    for element in relationships.iter():
+        if _local(element.tag) != "Relationship":
+            continue
+        if element.get("Type", "").endswith("/worksheet"):
+            target = element.get("Target", "")
+            resolved = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+            targets[element.get("Id")] = resolved
+        elif element.get("Type", "").endswith("/chartsheet"):
+            charts.add(element.get("Id"))
+    for element in workbook.iter():
+        if _local(element.tag) != "sheet":
+            continue
+        identifier = next((value for key, value in element.attrib.items() if _local(key) == "id"), None)
+        part = targets.get(identifier)
+        if part in names:
+            parts[part] = element.get("name") or part
+        elif identifier in charts and element.get("name"):
+            parts[CHART_SHEET + element.get("name")] = element.get("name")
+    return parts
+
+
+def _small_part(archive: zipfile.ZipFile, name: str, path: Path) -> bytes:
+    if archive.getinfo(name).file_size > MAX_RESOLVED_PART_BYTES:
+        raise ValueError(f"{name} is too big to resolve")
+    data = archive.read(name)
+    # Parsed whole here, so a DTD anywhere in it (not only in the head _refuse_dtd reads) is refused.
+    text = data.decode("utf-16", errors="ignore").encode("utf-8", errors="ignore") if data.startswith(
+        (b"\xff\xfe", b"\xfe\xff")) else data
+    lowered = text.lower()
+    if b"<!doctype" in lowered or b"<!entity" in lowered:
+        raise UnreadableWorkbook(path, f"member {name} declares a DTD or entities, which workbooks never need "
+                                       "(refused: XML entity-expansion attack?)")
+    return data
 
 
 def _bomb_reason(size: int) -> str:
@@ -162,9 +348,10 @@ def _bomb_reason(size: int) -> str:
             "(a decompression bomb?)")
 
 
-def _verify_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, path: Path) -> None:
+def _verify_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, path: Path, sheet: str | None) -> None:
+    """Inflate the member (sizes, CRC), refuse a DTD in any XML part; `sheet` (its name) when it is a worksheet."""
     is_xml = member.filename.endswith((".xml", ".rels", ".vml"))
-    is_sheet = member.filename.startswith("xl/worksheets/") and is_xml
+    is_sheet = sheet is not None
     shape = _SheetShape()
     try:
         with archive.open(member) as stream:
@@ -178,8 +365,10 @@ def _verify_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, path: Path
             if is_sheet:
                 shape.finish()
                 if shape.widest > EXCEL_MAX_COLUMNS or shape.beyond_last_row:
-                    raise UnreadableWorkbook(path, f"is damaged: {member.filename} refers to a cell beyond "
-                                                   "Excel's last row or column")
+                    raise UnreadableWorkbook(path, f"is damaged: sheet {sheet} ({member.filename}) refers to a "
+                                                   "cell beyond Excel's last row or column")
+        if is_sheet and shape.cells:
+            _check_dense_range(archive, member, path, sheet, shape)
     except zlib.error as error:
         raise UnreadableWorkbook(path, f"is damaged: member {member.filename} cannot be inflated ({error})") from None
     except zipfile.BadZipFile as error:
@@ -190,14 +379,105 @@ def _verify_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, path: Path
         raise UnreadableWorkbook(path, f"is encrypted ({error})") from None
     except (OSError, EOFError, ValueError) as error:
         raise UnreadableWorkbook(path, f"is damaged: member {member.filename} cannot be inflated ({error})") from None
-    if is_sheet:
-        rows = _highest_row(archive, member) if shape.cells < EXACT_ROWS_BELOW_CELLS else shape.last_row
-        columns = shape.widest or NARROW_COLUMNS
-        allowed = max(SPARSE_FLOOR_CELLS, SPARSE_RATIO * shape.cells)
-        if rows * columns > allowed:
-            raise UnreadableWorkbook(
-                path, f"sheet part {member.filename} spans {rows:,} rows x {columns:,} columns for "
-                f"{shape.cells:,} cells, over the limit of {allowed:,} (a sparse-range bomb?)")
+
+
+def _check_dense_range(archive: zipfile.ZipFile, member: zipfile.ZipInfo, path: Path, sheet: str,
+                       shape: "_SheetShape") -> None:
+    # calamine allocates rows x columns up to the farthest used cell. A sheet under a million
+    # cells is always measured exactly (its rows may come in any order); a bigger one only when
+    # the cheap bound fails (its last row element x column AZ, unless a wider reference was seen).
+    allowed = max(SPARSE_FLOOR_CELLS, SPARSE_RATIO * shape.cells)
+    if shape.last_row * (shape.widest or NARROW_COLUMNS) <= allowed and shape.cells >= EXACT_ROWS_BELOW_CELLS:
+        return
+    extent = _used_extent(archive, member)
+    if extent.rows * extent.columns <= allowed:
+        return
+    cells = " and ".join(dict.fromkeys(extent.farthest))
+    raise UnreadableWorkbook(
+        path, f"sheet {sheet} has a cell at {cells}, so its used range spans {extent.rows:,} rows x "
+        f"{extent.columns:,} columns for {shape.cells:,} cells, over the limit of {allowed:,} "
+        "(a sparse-range bomb? if the far cell is a stray value, delete it and save the file again)")
+
+
+@dataclass
+class _Extent:
+    rows: int = 0
+    columns: int = 0
+    farthest: tuple = ()  # A1 references of the cell in the highest row and of the one in the widest column
+
+
+def _used_extent(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> _Extent:
+    """The highest row and the widest column that hold a cell, exactly, from the cells' references."""
+    highest, widest = 0, 0
+    highest_cell, widest_cell = "", ""
+    cells = referenced = 0
+    tail = b""
+    with archive.open(member) as stream:
+        while chunk := stream.read(CHUNK):
+            text = tail + chunk
+            cut = text.rfind(b"<")
+            text, tail = (text[:cut], text[cut:]) if cut > 0 else (text, b"")
+            cells += text.count(b"<c ") + text.count(b"<c>")
+            matches = _CELL_REFERENCE.findall(text)
+            referenced += len(matches)
+            if not matches:
+                continue
+            row = max(int(digits) for digits in {digits for _, digits in matches})
+            if row > highest:
+                highest = row
+                highest_cell = next(f"{letters.decode()}{digits.decode()}" for letters, digits in matches
+                                    if int(digits) == row)
+            letters = max({letters for letters, _ in matches}, key=lambda text: (len(text), text))
+            column = _column_number(letters)
+            if column > widest:
+                widest = column
+                widest_cell = next(f"{found.decode()}{digits.decode()}" for found, digits in matches
+                                   if found == letters)
+    if tail:
+        cells += tail.count(b"<c ") + tail.count(b"<c>")
+        for letters, digits in _CELL_REFERENCE.findall(tail):
+            if int(digits) > highest:
+                highest, highest_cell = int(digits), f"{letters.decode()}{digits.decode()}"
+            if _column_number(letters) > widest:
+                widest, widest_cell = _column_number(letters), f"{letters.decode()}{digits.decode()}"
+    if referenced < cells:
+        return _walked_extent(archive, member)  # cells without a reference sit after the one before them
+    return _Extent(min(highest, EXCEL_MAX_ROWS), min(widest, EXCEL_MAX_COLUMNS), (highest_cell, widest_cell))
+
+
+def _walked_extent(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> _Extent:
+    """As _used_extent, for a sheet whose rows or cells leave out their reference: walk every tag."""
+    from .findings import column_letter
+
+    row = column = 0
+    extent = _Extent()
+    highest = widest = (0, 0)
+    tail = b""
+    with archive.open(member) as stream:
+        while True:
+            chunk = stream.read(CHUNK)
+            text = tail + chunk
+            cut = text.rfind(b"<") if chunk else len(text)
+            text, tail = (text[:cut], text[cut:]) if cut > 0 else (text, b"")
+            for match in _ROW_OR_CELL_TAG.finditer(text):
+                reference = _R_ATTRIBUTE.search(match.group(2) or b"")
+                letters, digits = reference.groups() if reference else (b"", b"")
+                if match.group(1) == b"row":
+                    row = int(digits) if digits else row + 1
+                    column = 0
+                    continue
+                column = _column_number(letters) if letters else column + 1
+                cell_row = int(digits) if digits else row
+                if cell_row > highest[0]:
+                    highest = (cell_row, column)
+                if column > widest[1]:
+                    widest = (cell_row, column)
+            if not chunk:
+                break
+    extent.rows = min(highest[0], EXCEL_MAX_ROWS)
+    extent.columns = min(widest[1], EXCEL_MAX_COLUMNS)
+    extent.farthest = tuple(f"{column_letter(max(col, 1) - 1)}{max(r, 1)}" for r, col in (highest, widest))
+    return extent
 
 
 class _SheetShape:
@@ -244,9 +524,10 @@ class _SheetShape:
         try:
             texts = pl.Series(batch, dtype=pl.Binary).cast(pl.Utf8)
             self.cells += int(texts.str.count_matches("<c ", literal=True).sum())
+            self.cells += int(texts.str.count_matches("<c>", literal=True).sum())
             suspects = texts.str.contains(_ODD_REFERENCE.pattern.decode()).to_list()
         except pl.exceptions.ComputeError:  # not UTF-8: a damaged file; look in Python instead
-            self.cells += sum(chunk.count(b"<c ") for chunk in batch)
+            self.cells += sum(chunk.count(b"<c ") + chunk.count(b"<c>") for chunk in batch)
             suspects = [True] * len(batch)
         for chunk, suspect in zip(batch, suspects):
             if suspect:
@@ -266,18 +547,6 @@ def _column_number(letters: bytes) -> int:
     for letter in letters:
         number = number * 26 + letter - 64
     return number
-
-
-def _highest_row(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> int:
-    # Only for sheets wider than 52 columns: read again, find the highest row number.
-    highest = 0
-    tail = b""
-    with archive.open(member) as stream:
-        while chunk := stream.read(CHUNK):
-            numbers = [int(match.group(1)) for match in _ANY_ROW_NUMBER.finditer(tail + chunk)]
-            highest = max([highest, *numbers])
-            tail = chunk[-16:]
-    return min(max(highest, 1), EXCEL_MAX_ROWS) if highest else EXCEL_MAX_ROWS
 
 
 def _refuse_dtd(head: bytes, member: str, path: Path) -> None:

@@ -146,11 +146,10 @@ BY_KEY = {sheet.key: sheet for sheet in SHEETS}
 
 # Rows that are not records: totals and notes under the table (DATA.md, "What real exports look like").
 # The note words need their colon: 负责人约谈次数 or 填报人员数 are real indicators.
-# Sheets a ledger keeps for people, not records: the instructions and the hidden drop-down
-# lists that `lawreport template` writes (and the 填表说明 clerks add). Read as nothing, quietly.
+# The sheets `lawreport template` adds for people: the instructions and the hidden drop-down lists.
+# DATA.md: a sheet that matches no kind but holds data gets a warning, and these are no exception.
 INSTRUCTIONS_SHEET = "说明"
 LIST_SHEET = "下拉选项"
-NOTE_SHEETS = (INSTRUCTIONS_SHEET, LIST_SHEET, "填表说明")
 
 NON_RECORD_ROW_PATTERN = r"^\s*(合\s*计|总\s*计|小\s*计|(?:注|备注|填报人|填表人|制表|制表人|审核人|负责人)\s*[:：]|注\s*[0-9])"
 

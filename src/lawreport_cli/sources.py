@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from .safety import UnreadableWorkbook, check_file
+from .safety import CHART_SHEET, UnreadableWorkbook, check_file, display_path
 
 # calamine's names for Excel's error values, and how Excel shows them.
 EXCEL_ERRORS = {"Div0": "#DIV/0!", "NA": "#N/A", "Name": "#NAME?", "Null": "#NULL!", "Num": "#NUM!",
@@ -22,19 +22,26 @@ EXCEL_ERRORS = {"Div0": "#DIV/0!", "NA": "#N/A", "Name": "#NAME?", "Null": "#NUL
 
 @dataclass
 class SheetSource:
-    file: str  # the path as the user gave it
-    kind: str  # "ooxml", "ods", "xls" or "csv"
+    file: str  # the path as the user gave it (display form: a non-UTF-8 name shows U+FFFD)
+    kind: str  # "ooxml", "ods", "xls" or "csv": what the content is, whatever the name says
     name: str  # the sheet's name in its workbook (a CSV: the file's stem)
     index: int  # position of the sheet in its file
     hidden: bool  # known once loaded
-    data: bytes = field(repr=False, default=b"")  # the file's checked bytes, for XML-level facts (ooxml)
-    _reader: object = field(repr=False, default=None)
+    data: bytes = field(repr=False, default=b"")  # the file's checked bytes (the only bytes any reader sees)
+    _reader: object = field(repr=False, default=None)  # fastexcel's reader over `data`; a CSV: its decoded text
+    part: str = ""  # ooxml: the sheet's part in the zip (xl/worksheets/sheet1.xml), when known
 
     def load(self) -> tuple[pl.DataFrame, list[int]]:
         """(every cell as Utf8, row 0 = sheet row 1; the 0-based sheet column of each frame column).
 
         Raises UnreadableWorkbook when the sheet cannot be read at all.
         """
+        if self.kind == "csv":
+            from .csvsource import csv_frame
+
+            return csv_frame(self._reader)
+        if self.part.startswith(CHART_SHEET):  # a chart sheet holds no cells (calamine would only complain)
+            return pl.DataFrame(), []
         try:
             loaded = self._reader.load_sheet(self.name, header_row=None, skip_rows=0, dtypes="string")
             self.hidden = str(getattr(loaded, "visible", "visible")) != "visible"
@@ -49,16 +56,25 @@ class SheetSource:
 
 
 def open_sources(path: str | os.PathLike) -> list[SheetSource]:
-    """Check one file and list its sheets. Raises UnreadableWorkbook with one clear reason."""
+    """Check one file and list its sheets. Raises UnreadableWorkbook with one clear reason.
+
+    The file is read once; the checks and the reader see the same bytes (safety.py).
+    """
     container = check_file(path)
+    shown = display_path(path)
+    if container.kind == "csv":
+        stem = display_path(os.path.splitext(os.path.basename(os.fspath(path)))[0])
+        return [SheetSource(shown, "csv", stem, 0, False, container.data, container.text)]
     import fastexcel  # a data library: imported only when a workbook is read
 
+    parts = {name: part for part, name in container.sheet_names.items()}
     try:
-        reader = fastexcel.read_excel(str(container.path))
+        reader = fastexcel.read_excel(container.data)
         names = list(reader.sheet_names)
         sources = []
         for index, name in enumerate(names):
-            sources.append(SheetSource(str(path), container.kind, name, index, False, b"", reader))
+            sources.append(SheetSource(shown, container.kind, name, index, False, container.data, reader,
+                                       parts.get(name, "")))
     except (KeyboardInterrupt, SystemExit, MemoryError):
         raise
     except BaseException as error:  # noqa: B036 — a Rust panic (pyo3 PanicException) is a BaseException

@@ -12,10 +12,13 @@ def _pad(text: str, width: int) -> str:
     return text + " " * max(width - max(wcswidth(text), len(text) if wcswidth(text) < 0 else 0), 0)
 
 
-def findings_lines(findings: list[Finding], lang: str = "zh") -> list[str]:
+def findings_lines(findings: list[Finding], lang: str = "zh", with_file: bool = False) -> list[str]:
+    """One aligned line per finding; `with_file` (several files are one workbook) puts the
+    file before each location: `行政处罚.xlsx: 行政处罚!G17`."""
     if not findings:
         return []
-    locations = [finding.location for finding in findings]
+    locations = [f"{finding.file}: {finding.location}" if with_file and finding.file and finding.sheet
+                 else finding.location for finding in findings]
     codes = [finding.code for finding in findings]
     location_width = max(wcswidth(text) for text in locations)
     code_width = max(len(code) for code in codes)
