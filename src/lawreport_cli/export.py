@@ -32,8 +32,7 @@ FILE_MODE = 0o644
 Progress = Callable[[Path, int, int], None]  # (target, bytes written, total bytes)
 
 
-class ExportError(Exception):
-    """An export that cannot be done as asked (unknown format, unusable folder)."""
+from .errors import ExportError, OutputError  # noqa: F401  (their old home; errors.py declares them)
 
 
 def report_name(stem: str, fmt: str) -> str:

@@ -54,13 +54,7 @@ CFB_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")  # OLE compound file: .xls, or an 
 SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"}
 
 
-class UnreadableWorkbook(Exception):
-    """The file cannot be read at all: one line, exit 2."""
-
-    def __init__(self, path: str | os.PathLike, reason: str):
-        super().__init__(f"{path}: {reason}")
-        self.path = str(path)
-        self.reason = reason
+from .errors import UnreadableWorkbook  # noqa: E402,F401  (its old home; errors.py declares it)
 
 
 @dataclass(frozen=True)
