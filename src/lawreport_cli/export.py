@@ -159,8 +159,10 @@ def _write_temp(target: Path, data: bytes, on_progress: Progress | None) -> Path
             handle.flush()
             os.fchmod(handle.fileno(), FILE_MODE)
             os.fsync(handle.fileno())
-    except BaseException:
+    except BaseException as error:
         os.unlink(temp)
+        if isinstance(error, OSError):
+            raise OutputError(target, error.strerror or str(error)) from None  # name the file, not the temp
         raise
     return Path(temp)
 
