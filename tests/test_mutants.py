@@ -51,7 +51,7 @@ def test_referrals_are_dated_by_the_decision_else_the_filing(tmp_path):
     rows = [PENALTY_HEADER,
             penalty("P1", filed=D(2022, 12, 20), decided=D(2023, 1, 10), referred="是"),  # a 2023 referral
             penalty("P2", filed=D(2023, 3, 1), decided=None, outcome=None, fine=None, referred="是"),  # open: filed
-            penalty("P3", filed=D(2023, 11, 1), decided=D(2024, 1, 5), referred="是")]  # decided next year
+            penalty("P3", filed=D(2023, 2, 1), decided=D(2023, 3, 5), referred="否")]  # not referred
     result = summary_of(write_workbook(tmp_path / "2023.xlsx", {"行政处罚": rows}))
     assert result.value("penalties.police_referrals") == 2
 
