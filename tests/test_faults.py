@@ -615,7 +615,7 @@ def test_format_names_are_declared_once():
 
     assert FORMATS is formats.SUMMARY_FORMATS and EXPORT_FORMATS is formats.EXPORT_FORMATS
     assert tuple(SUMMARY_FORMATS) == tuple(COMPARE_FORMATS) == ("table", "markdown", "json", "csv", "prose")
-    assert tuple(FILE_EXPORTERS) == ("xlsx", "csv", "json", "md", "txt")
+    assert tuple(FILE_EXPORTERS) == ("xlsx", "csv", "json", "md", "txt", "docx")
 
 
 def test_validate_help_lists_only_what_it_takes():
