@@ -36,7 +36,8 @@ def test_12_345_yuan_is_1235_fen_half_up(tmp_path, cell):
     """Mutant: money rounded down. README: 12.345 元 is 12.35 元 (half up), with a sub-fen warning."""
     workbook = load_workbook(write_workbook(tmp_path / "2023.xlsx", {"行政处罚": [PENALTY_HEADER, penalty(fine=cell)]}))
     assert workbook.records["penalties"]["fine"].to_list() == [1235]
-    assert located(workbook.findings) == [("行政处罚!G2", "sub-fen-amount")]
+    # (and, since DATA.md's fine-below-100-元 rule, a plausibility warning too)
+    assert located(workbook.findings) == [("行政处罚!G2", "fine-implausibly-small"), ("行政处罚!G2", "sub-fen-amount")]
 
 
 def test_a_detention_with_a_blank_referral_is_an_error(tmp_path):
