@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench fuzz sample clean
+.PHONY: run test bench fuzz soak sample clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,9 @@ bench: $(STAMP)
 
 fuzz: $(STAMP)
 	$(BIN)/python scripts/fuzz.py --mutants 10000
+
+soak: $(STAMP)
+	$(BIN)/python scripts/soak.py --kills 200
 
 clean:
 	rm -rf $(VENV) .pytest_cache build src/*.egg-info

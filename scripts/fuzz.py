@@ -518,7 +518,8 @@ def check_inprocess(path: str, out_dir: str, commands: tuple[str, ...], json_val
             return Outcome("UnreadableWorkbook message spans lines", str(error))
     except BaseException:  # noqa: BLE001 - anything else is what we hunt
         return Outcome("library load_workbook raised", traceback.format_exc())
-    if workbook is not None and "summarize" in commands:
+    # A workbook whose year cannot be told is refused by summarize (UsageError, asking for --year).
+    if workbook is not None and workbook.year is not None and "summarize" in commands:
         try:
             from lawreport_cli.render import SUMMARY_FORMATS
             from lawreport_cli.summarize import summarize
@@ -558,7 +559,9 @@ def check_inprocess(path: str, out_dir: str, commands: tuple[str, ...], json_val
         if not _message_ok(result.exit_code, output, stderr, command):
             return Outcome(f"{command}: exit {result.exit_code} without a message", stderr[-2000:], tuple(exits))
         if command in ("validate", "summarize"):
-            expected = 2 if workbook is None else 1 if workbook.errors else 0
+            # summarize refuses a workbook whose year cannot be told before it looks at errors.
+            yearless = command == "summarize" and workbook is not None and workbook.year is None
+            expected = 2 if workbook is None or yearless else 1 if workbook.errors else 0
             if result.exit_code != expected:
                 return Outcome(f"{command}: exit {result.exit_code}, the library says {expected}",
                                stderr[-2000:], tuple(exits))

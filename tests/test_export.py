@@ -12,11 +12,12 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from conftest_render import MONTHLY, SEED_2022, seed_comparison, summary
 from lawreport_cli.config import Config, ConfigError, load_config
-from lawreport_cli.export import LOCK_NAME, ExportError, export_reports
+from lawreport_cli.export import LOCK_NAME, ExportError, OutputError, export_reports
 from lawreport_cli.metrics.registry import BY_ID
 from lawreport_cli.model import Figure
 from lawreport_cli.render import FILE_EXPORTERS
@@ -116,7 +117,7 @@ def test_a_failure_while_writing_leaves_the_whole_set_old(tmp_path):
         if target.name.endswith(".json"):
             raise OSError(28, "No space left on device")
 
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError, match="No space left on device"):  # an OS error is one line, exit 2
         export_reports(summary(), None, tmp_path, ALL, on_progress=disk_full_at_the_third_file)
     assert visible(tmp_path) == before  # not even the xlsx and csv written before it were swapped in
     assert hidden(tmp_path) == {LOCK_NAME}
@@ -273,4 +274,6 @@ def test_money_in_exports_is_exact(tmp_path):
     csv_text = paths[0].read_text(encoding="utf-8-sig")
     assert "penalties,penalties.fines,罚款金额,123.456789,万元," in csv_text
     assert json.loads(paths[1].read_text())["metrics"]["penalties.fines"]["value"] == "123.456789"
-    assert Decimal("123.456789") * 1_000_000 == 123_456_789
+    (xlsx,) = export_reports(result, None, tmp_path, ["xlsx"])
+    cells = [cell.value for row in openpyxl.load_workbook(xlsx)["行政处罚"].iter_rows() for cell in row]
+    assert Decimal("123.456789") in [Decimal(str(value)) for value in cells if isinstance(value, float)]

@@ -133,7 +133,10 @@ def money_meaning(cell: Cell, unit: str):
     fen = amount * FEN_PER_UNIT[unit]
     if abs(fen) >= Decimal(10) ** 25:
         return ("huge",)  # far beyond any ledger; whatever the reader says, the row is an error
-    return ("fen", int(fen.quantize(Decimal(1), rounding=ROUND_HALF_UP)), tolerance)
+    rounded = int(fen.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    if abs(rounded) >= 10**14:
+        return ("bad",)  # README: money of 10^12 元 or more is refused (bad-money), in any unit
+    return ("fen", rounded, tolerance)
 
 
 def first_text(cells: list[Cell]) -> str | None:
@@ -607,7 +610,7 @@ def check_invariants(path, plans: list[SheetPlan]) -> None:
                 if cells is None or plan.columns[index][0] not in ("fine", "waived"):
                     continue
                 meaning = money_meaning(cells[index], plan.columns[index][2])
-                assert not (meaning[0] == "fen" and abs(meaning[1]) < 10**15), (
+                assert not (meaning[0] == "fen" and abs(meaning[1]) < 10**14 - meaning[2]), (
                     f"a valid amount {cells[index]!r} was refused: {finding}")
 
 

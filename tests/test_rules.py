@@ -54,6 +54,11 @@ CASES = {
     "required date blank": ("执法检查", [INSPECTION_HEADER, inspection(date=None)], [("执法检查!A2", "missing-value")]),
     "outcome blank on a decided case": ("行政处罚", [PENALTY_HEADER, penalty(outcome=None)],
                                         [("行政处罚!F2", "missing-value")]),
+    "row date that cannot belong to the ledger": (
+        "行政处罚", [PENALTY_HEADER, penalty(), penalty(case="P2", decided=D(2203, 2, 5))],
+        [("行政处罚!E3", "date-outside-ledger")]),
+    "row date before 2000": ("执法检查", [INSPECTION_HEADER, inspection(), inspection(date=D(1999, 12, 31))],
+                             [("执法检查!A3", "date-outside-ledger")]),
     # -- warnings --
     "credit code check digit": ("执法检查", [INSPECTION_HEADER, inspection(code="91370400MA3C5X7Y2K")],
                                 [("执法检查!C2", "credit-code-check")]),

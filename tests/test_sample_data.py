@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-openpyxl = pytest.importorskip("openpyxl")
+import openpyxl  # noqa: E402  (declared test dependency: fail, never skip, on a broken install)
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"

@@ -169,6 +169,9 @@ def check_sheet(sheet: RawSheet) -> CheckedSheet:
     for column in present:
         if column.type == "money":
             frame = _money_fallback(frame, column, sheet)
+            # README: amounts of 10^12 元 or more (in any unit, once converted) are not money here.
+            frame = frame.with_columns(
+                pl.when(pl.col(column.key).abs() < values.MAX_MONEY_FEN).then(pl.col(column.key)).alias(column.key))
     issues = _Collector(sheet, frame)
     for row, key, code, value in sheet.cell_errors:
         issues.findings.append(sheet.finding(row, key, code, value))

@@ -7,27 +7,36 @@ completion start as fast as a bare click program.
 """
 from __future__ import annotations
 
+import io
+import os
+import signal
 import sys
 from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
+from .errors import ConfigError, DataErrors, ExportError, OutputError, UnreadableWorkbook, UsageError
+from .formats import DEFAULT_EXPORT_FORMATS, EXPORT_FORMATS, SUMMARY_FORMATS, VALIDATE_FORMATS
 from .metrics.standards import STANDARD_CHOICES  # pure data, no data library
 
-FORMATS = ("table", "markdown", "json", "csv", "prose")
-EXPORT_FORMATS = ("xlsx", "csv", "json", "md", "txt", "docx")
-DEFAULT_EXPORT_FORMATS = ("xlsx", "csv", "json", "md", "txt")  # the Word draft only when asked for
+FORMATS = SUMMARY_FORMATS  # the names live in formats.py, beside nothing heavy
 MAX_WARNINGS_SHOWN = 20
+MAX_ERRORS_SHOWN = 50  # summarize/compare/export; `validate --format json` has them all
+HUMAN_FORMATS = ("table", "prose", "markdown")  # control characters are shown, never sent to the terminal
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
 # -- shared options, declared once -------------------------------------------------------
 
+FORMAT_HELP = {"table": "a table for people", "markdown": "markdown", "json": "json (the stable shape of METRICS.md)",
+               "csv": "csv", "prose": "prose (report sentences)"}
+
+
 def format_option(choices=FORMATS, default="table"):
     return click.option("--format", "output_format", type=click.Choice(choices), default=default, show_default=True,
-                        help="Output format: a table for people, markdown, json (the stable shape of METRICS.md), csv, prose (report sentences).")
+                        help="Output format: " + ", ".join(FORMAT_HELP[name] for name in choices) + ".")
 
 
 lang_option = click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
@@ -62,40 +71,92 @@ section_option = click.option("--section", "sections", metavar="LIST", default=N
                               help="Only these sections, comma-separated: air,inspections,penalties,compensation,indicators.")
 
 
+# -- where text leaves: stdout, stderr --------------------------------------------------
+
+def _terminal(text: str) -> str:
+    from .render.safe_text import for_terminal
+
+    return for_terminal(text)
+
+
+def say(text: str, human: bool = True) -> None:
+    """Write to stdout; an OS error there (full disk, closed pipe) is an OutputError naming stdout."""
+    try:
+        click.echo(_terminal(text) if human else text)
+    except OSError as error:
+        _silence_fd(1)  # the buffered rest must not fail again at exit
+        raise OutputError("<stdout>", error.strerror or str(error)) from None
+
+
+def warn(text: str) -> None:
+    """Write one line to stderr; a stderr that cannot be written is not worth failing the run for."""
+    try:
+        click.echo(_terminal(text), err=True)
+    except (OSError, ValueError):
+        pass
+
+
+def _silence_fd(fd: int) -> None:
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, fd)
+        os.close(null)
+    except OSError:
+        pass
+
+
 @contextmanager
 def user_errors():
-    """Map the errors a user can cause to one line on stderr and an exit code."""
-    from .config import ConfigError
-    from .jobs import DataErrors
-    from .safety import UnreadableWorkbook
-    from .summarize import UsageError
-
+    """Map the errors a user can cause to one line on stderr and an exit code (the one place that does)."""
     try:
         yield
-    except (UnreadableWorkbook, UsageError, ConfigError) as error:
+    except (UnreadableWorkbook, UsageError, ConfigError, ExportError) as error:
         _clear_progress_line()
-        click.echo(f"lawreport: {error}", err=True)
+        warn(f"lawreport: {error}")
+        sys.exit(2)
+    except OutputError as error:
+        _clear_progress_line()
+        warn(f"lawreport: {error}")
         sys.exit(2)
     except DataErrors as error:
         from .findings import visible
-        from .render.findings import findings_lines, tally
 
         _clear_progress_line()
         workbook = error.workbook
         meta = click.get_current_context().meta
         lang = meta.get("lang", "zh")
-        shown = visible(workbook.findings, meta.get("verbose", False))
-        for line in findings_lines(shown, lang, with_file=len(workbook.files) > 1):
-            click.echo(line, err=True)
-        click.echo(tally(shown, workbook.source), err=True)
-        click.echo(f"lawreport: {workbook.source} has errors; nothing computed "
-                   f"(fix them, or use --keep-going to compute from the valid rows)", err=True)
+        _show_findings(visible(workbook.findings, meta.get("verbose", False)), workbook.source, lang,
+                       with_file=len(workbook.files) > 1)
+        warn(f"lawreport: {workbook.source} has errors; nothing computed "
+             f"(fix them, or use --keep-going to compute from the valid rows)")
         sys.exit(1)
+    except OSError as error:
+        # An OS error not caught nearer (a write the code did not expect to fail): still one line.
+        _clear_progress_line()
+        warn(f"lawreport: {OutputError.of(error, '?')}")
+        sys.exit(2)
+
+
+def _show_findings(findings, source: str, lang: str, with_file: bool = False) -> None:
+    """At most MAX_ERRORS_SHOWN errors and MAX_WARNINGS_SHOWN warnings, then where the full list is."""
+    from .render.findings import findings_lines, tally
+
+    errors = [finding for finding in findings if finding.severity == "error"]
+    warnings = [finding for finding in findings if finding.severity != "error"]  # warnings (and info, if shown)
+    for line in findings_lines(errors[:MAX_ERRORS_SHOWN] + warnings[:MAX_WARNINGS_SHOWN], lang, with_file):
+        warn(line)
+    hidden = max(len(errors) - MAX_ERRORS_SHOWN, 0) + max(len(warnings) - MAX_WARNINGS_SHOWN, 0)
+    if hidden:
+        warn(f"... and {hidden} more findings (the full list: lawreport validate --format json {source})")
+    warn(tally(findings, source))
 
 
 def _clear_progress_line() -> None:
-    if sys.stderr.isatty():
-        click.echo("\r\033[K", err=True, nl=False)
+    try:
+        if sys.stderr is not None and sys.stderr.isatty():
+            click.echo("\r\033[K", err=True, nl=False)
+    except (OSError, ValueError):
+        pass
 
 
 def _settings(config_path: str | None):
@@ -114,33 +175,62 @@ class Progress:
     """A one-line progress note on stderr, only when stderr is a terminal (never in cron logs)."""
 
     def __init__(self, quiet: bool = False):
-        self.enabled = not quiet and sys.stderr.isatty()
+        try:
+            self.enabled = not quiet and sys.stderr is not None and sys.stderr.isatty()
+        except (OSError, ValueError):
+            self.enabled = False
         self.shown = False
 
     def __call__(self, message: str) -> None:
         if self.enabled:
-            click.echo(f"\r\033[K{message} …", err=True, nl=False)
-            self.shown = True
+            try:
+                click.echo(f"\r\033[K{_terminal(message)} …", err=True, nl=False)
+                self.shown = True
+            except (OSError, ValueError):
+                self.enabled = False
 
     def done(self) -> None:
         if self.shown:
-            click.echo("\r\033[K", err=True, nl=False)
+            _clear_progress_line()
             self.shown = False
 
 
-def _report_warnings(findings, rows_left_out: int, lang: str, quiet: bool = False, with_file: bool = False) -> None:
+def _report_warnings(findings, rows_left_out: int, lang: str, quiet: bool = False, source: str = "",
+                     year: int | None = None, with_file: bool = False) -> None:
+    """Warnings (not under --quiet), then, even under --quiet, one line if rows left the figures."""
     from .render.findings import findings_lines
 
-    if quiet:
-        return
-    shown = ("warning", "info") if click.get_current_context().meta.get("verbose") else ("warning",)
-    warnings = [finding for finding in findings if finding.severity in shown]
-    for line in findings_lines(warnings[:MAX_WARNINGS_SHOWN], lang, with_file):
-        click.echo(line, err=True)
-    if len(warnings) > MAX_WARNINGS_SHOWN:
-        click.echo(f"... and {len(warnings) - MAX_WARNINGS_SHOWN} more warnings (lawreport validate lists all)", err=True)
+    if not quiet:
+        context = click.get_current_context(silent=True)
+        verbose = bool(context and context.meta.get("verbose"))
+        shown = ("warning", "info") if verbose else ("warning",)
+        warnings = [finding for finding in findings if finding.severity in shown]
+        for line in findings_lines(warnings[:MAX_WARNINGS_SHOWN], lang, with_file):
+            warn(line)
+        if len(warnings) > MAX_WARNINGS_SHOWN:
+            warn(f"... and {len(warnings) - MAX_WARNINGS_SHOWN} more warnings "
+                 f"(the full list: lawreport validate --format json {source})".replace(" )", ")"))
+    line = left_out_line(findings, rows_left_out, source, year)
+    if line:
+        warn(line)
+
+
+def left_out_line(findings, rows_left_out: int, source: str, year: int | None) -> str:
+    """One line when rows that carry money or a count are not in the figures; "" when none are.
+
+    Two kinds: rows with errors, left out under --keep-going, and rows dated in a
+    near year (date-outside-year), which no period of this workbook counts.
+    """
+    outside = sum(1 for finding in findings if finding.code == "date-outside-year")
+    if not rows_left_out and not outside:
+        return ""
+    parts = []
     if rows_left_out:
-        click.echo(f"lawreport: {rows_left_out} rows with errors were left out of the figures (--keep-going)", err=True)
+        parts.append(f"{rows_left_out} rows with errors were left out of the figures (--keep-going)")
+    if outside:
+        parts.append(f"{outside} rows dated outside {year or 'the year'} are in no figure (date-outside-year)")
+    where = f" [{source}]" if source else ""
+    return "lawreport: " + "; ".join(parts) + where
 
 
 @click.group(context_settings=CONTEXT)
@@ -159,13 +249,14 @@ def cli():
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True))
-@format_option(("table", "json"))
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True), metavar="YEAR_OR_FILE...")
+@format_option(VALIDATE_FORMATS)
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit 1); info findings never do.")
 @lang_option
 @year_option
+@data_dir_option
 @verbose_option
-def validate(files, output_format, strict, lang, year, verbose):
+def validate(files, output_format, strict, lang, year, data_dir, verbose):
     """Check workbooks against the data contract; list every problem at its cell.
 
     \b
@@ -173,43 +264,43 @@ def validate(files, output_format, strict, lang, year, verbose):
       行政处罚!G17  error    negative-amount   罚款金额为-3000：金额不能为负
       1 finding (1 error, 0 warnings) in data/2023.xlsx
 
-    Several files are one year's workbook (行政处罚.xlsx 执法检查.csv): checked together,
-    each finding names its file. Exit 0 when there is no error (with --strict, no
+    Several files are one year's workbook (行政处罚.xlsx 执法检查.xlsx): checked together,
+    each finding names its file. Every finding is listed (no cap, unlike
+    summarize/compare/export). Exit 0 when there is no error (with --strict, no
     warning either), 1 when there is, 2 when a file cannot be read at all.
     """
     from .findings import visible
+    from .jobs import resolve_arguments
     from .records import load_workbook
     from .render.findings import dumps, findings_json, findings_lines, is_ok, tally
-    from .safety import UnreadableWorkbook, display_path
+    from .safety import display_path
 
     lang = lang or "zh"
-    # Files given together are one year's workbook (a case number twice across them is found).
-    try:
-        workbook = load_workbook(_one_or_many(files), year=year)
-    except UnreadableWorkbook as error:
-        click.echo(f"lawreport: {error}", err=True)
-        sys.exit(2)
-    exit_code = 0 if is_ok(workbook.findings, strict) else 1
-    if output_format == "json":
-        if len(files) == 1:
-            click.echo(dumps(findings_json(workbook.findings, strict, lang)))
+    with user_errors():
+        paths = resolve_arguments(files, data_dir)
+        # Files given together are one year's workbook (a case number twice across them is found).
+        workbook = load_workbook(_one_or_many(paths), year=year)
+        exit_code = 0 if is_ok(workbook.findings, strict) else 1
+        if output_format == "json":
+            if len(paths) == 1:
+                say(dumps(findings_json(workbook.findings, strict, lang)), human=False)
+            else:
+                names = [display_path(path) for path in paths]
+                documents = [{"file": name, **findings_json(
+                    [finding for finding in workbook.findings if _file_of(finding, names) == name], strict, lang)}
+                    for name in names]
+                say(dumps({"ok": is_ok(workbook.findings, strict), "files": documents}), human=False)
         else:
-            names = [display_path(path) for path in files]
-            documents = [{"file": name, **findings_json(
-                [finding for finding in workbook.findings if _file_of(finding, names) == name], strict, lang)}
-                for name in names]
-            click.echo(dumps({"ok": is_ok(workbook.findings, strict), "files": documents}))
-    else:
-        shown = visible(workbook.findings, verbose)
-        for line in findings_lines(shown, lang, with_file=len(files) > 1):
-            click.echo(line)
-        click.echo(tally(shown, " + ".join(display_path(path) for path in files)))
+            shown = visible(workbook.findings, verbose)
+            for line in findings_lines(shown, lang, with_file=len(paths) > 1):
+                say(line)
+            say(tally(shown, workbook.source))
     sys.exit(exit_code)
 
 
-def _one_or_many(files):
+def _one_or_many(paths):
     """One file as itself (the single-file path stays as it was), several as a list: one workbook."""
-    return Path(files[0]) if len(files) == 1 else [Path(file) for file in files]
+    return Path(paths[0]) if len(paths) == 1 else [Path(path) for path in paths]
 
 
 def _file_of(finding, names: list[str]) -> str:
@@ -218,7 +309,7 @@ def _file_of(finding, names: list[str]) -> str:
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True))
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True), metavar="YEAR_OR_FILE...")
 @through_option
 @format_option()
 @section_option
@@ -226,32 +317,37 @@ def _file_of(finding, names: list[str]) -> str:
 @lang_option
 @keep_going_option
 @year_option
+@data_dir_option
 @config_option
 @verbose_option
-def summarize(files, through, output_format, sections, standard, lang, keep_going, year, config_path, verbose):
+def summarize(files, through, output_format, sections, standard, lang, keep_going, year, data_dir, config_path,
+              verbose):
     """Print every figure of the annual report for one workbook (one file, or several files that are one year).
 
     \b
       lawreport summarize data/2023.xlsx
-      lawreport summarize data/2023.xlsx --through 11 --section air
+      lawreport summarize 2023 --through 11 --section air     (2023 = <data dir>/2023.xlsx)
       lawreport summarize data/2023.xlsx --format json > 2023.json
 
     Errors in the data stop the command (exit 1) and list the findings;
     warnings go to stderr and do not stop it.
     """
-    from .jobs import summary_of
+    from .jobs import data_dir_of, resolve_workbook, summary_of
     from .render import SUMMARY_FORMATS
     from .summarize import parse_sections
 
     with user_errors():
         config = _settings(config_path)
         lang = _lang(lang, config)
+        directory = data_dir_of(data_dir, config.data_dir)
+        paths = [resolve_workbook(file, directory) for file in files]
         progress = Progress()
-        summary = summary_of(_one_or_many(files), through or config.through, parse_sections(sections), keep_going,
+        summary = summary_of(_one_or_many(paths), through or config.through, parse_sections(sections), keep_going,
                              year, progress, standard)
         progress.done()
-        _report_warnings(summary.findings, summary.rows_left_out, lang, with_file=len(files) > 1)
-        click.echo(SUMMARY_FORMATS[output_format](summary, lang).rstrip("\n"))
+        _report_warnings(summary.findings, summary.rows_left_out, lang, source=summary.source, year=summary.year,
+                         with_file=len(paths) > 1)
+        say(SUMMARY_FORMATS[output_format](summary, lang).rstrip("\n"), human=output_format in HUMAN_FORMATS)
 
 
 @cli.command(context_settings=CONTEXT)
@@ -289,19 +385,25 @@ def compare(years, through, output_format, sections, standard, lang, keep_going,
         result = compare_paths(paths, through or config.through, parse_sections(sections), keep_going, progress,
                                standard)
         progress.done()
+        reported = set()
         for comparison in result.comparisons:
-            _report_warnings(comparison.current.findings, comparison.current.rows_left_out, lang)
+            for summary in (comparison.previous, comparison.current):
+                if summary.source not in reported:
+                    reported.add(summary.source)
+                    _report_warnings(summary.findings if summary is comparison.current else [],
+                                     summary.rows_left_out, lang, source=summary.source, year=summary.year)
         render = COMPARE_FORMATS[output_format]
         if output_format == "json" and len(result.comparisons) > 1:
             from .render.findings import dumps
 
-            click.echo(dumps({"series": [comparison.to_dict(lang) for comparison in result.comparisons]}))
+            say(dumps({"series": [comparison.to_dict(lang) for comparison in result.comparisons]}), human=False)
         else:
-            click.echo("\n\n".join(render(comparison, lang).rstrip("\n") for comparison in result.comparisons))
+            say("\n\n".join(render(comparison, lang).rstrip("\n") for comparison in result.comparisons),
+                human=output_format in HUMAN_FORMATS)
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True))
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True), metavar="YEAR_OR_FILE...")
 @click.option("--compare-with", "previous", metavar="YEAR_OR_FILE", default=None,
               help="Add year-on-year figures against this year (<data dir>/<year>.xlsx) or workbook.")
 @click.option("--to", "out_dir", type=click.Path(file_okay=False), default=None,
@@ -315,27 +417,30 @@ def compare(years, through, output_format, sections, standard, lang, keep_going,
 @keep_going_option
 @data_dir_option
 @config_option
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@click.option("--quiet", "-q", is_flag=True,
+              help="Print nothing but errors, and one line when rows are left out of the figures.")
 @click.option("--template", "template", type=click.Path(dir_okay=False), default=None,
               help="Fill this Word document's placeholders (lawreport fields lists them) into "
                    "<year>-<template name>.docx; other formats only with --format.")
 @verbose_option
 def export(files, previous, out_dir, formats, through, standard, lang, keep_going, data_dir, config_path, quiet,
            template, verbose):
-    """Write the figures as files, atomically, for people and for cron (FILE...: one year's workbook).
+    """Write the figures as files, as one all-or-nothing set, for people and for cron (FILE...: one year).
 
     \b
       lawreport export data/2023.xlsx --compare-with 2022 --to reports/ --format xlsx,md,json,txt
       reports/2023-summary.xlsx
       ...
 
-    Each file is written beside its target and renamed into place, so a crash
-    never leaves a half-written report; the same input gives the same bytes.
-    Exit 0 written, 1 data errors (nothing written), 2 unusable input or arguments.
+    The files are FILE's figures for the span asked (--through, else the whole
+    year); a comparison is made over the span both years have, and says so.
+    The set is written beside its targets and swapped in under a lock: after a
+    crash or a failure the folder holds the whole previous set or the whole new
+    one. Exit 0 written, 1 data errors (nothing written), 2 unusable input,
+    arguments or output folder (one line naming the path and the cause).
     """
     from .export import export_reports
-    from .jobs import compare_paths, data_dir_of, resolve_workbook, summary_of
-    from .summarize import UsageError
+    from .jobs import data_dir_of, export_job, resolve_workbook
 
     with user_errors():
         config = _settings(config_path)
@@ -348,19 +453,16 @@ def export(files, previous, out_dir, formats, through, standard, lang, keep_goin
                              f"choose from {','.join(EXPORT_FORMATS)}")
         through = through or config.through
         directory = data_dir_of(data_dir, config.data_dir)
-        resolved = [resolve_workbook(file, directory) for file in files]
-        current_path = resolved[0] if len(resolved) == 1 else resolved
-        comparison = None
+        current_path = _one_or_many([resolve_workbook(file, directory) for file in files])
+        previous_path = resolve_workbook(previous, directory) if previous else None
         progress = Progress(quiet)
-        if previous:
-            result = compare_paths([resolve_workbook(previous, directory), current_path], through, None, keep_going,
-                                   progress, standard)
-            comparison = result.comparisons[-1]
-            summary = comparison.current
-        else:
-            summary = summary_of(current_path, through, None, keep_going, progress=progress, standard=standard)
+        summary, comparison = export_job(current_path, previous_path, through, keep_going, progress, standard)
         progress.done()
-        _report_warnings(summary.findings, summary.rows_left_out, lang, quiet, with_file=len(files) > 1)
+        _report_warnings(summary.findings, summary.rows_left_out, lang, quiet, source=summary.source,
+                         year=summary.year, with_file=len(files) > 1)
+        if comparison is not None:
+            _report_warnings([], comparison.previous.rows_left_out, lang, quiet,
+                             source=comparison.previous.source, year=comparison.previous.year)
         target = Path(out_dir or config.output_dir or "reports")
         if template:
             from .render.docx_template import export_with_template
@@ -370,7 +472,62 @@ def export(files, previous, out_dir, formats, through, standard, lang, keep_goin
             written = export_reports(summary, comparison, target, chosen, lang=lang)
         if not quiet:
             for path in written:
-                click.echo(str(path))
+                say(str(path))
+
+
+class _QuietWriter(io.RawIOBase):
+    """fd 2 for sys.stderr: a write that fails (closed, broken pipe, full disk) is dropped, not raised."""
+
+    def __init__(self, fd: int):
+        super().__init__()
+        self.fd = fd
+
+    def writable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self.fd
+
+    def isatty(self) -> bool:
+        try:
+            return os.isatty(self.fd)
+        except OSError:
+            return False
+
+    def write(self, data) -> int:
+        try:
+            os.write(self.fd, bytes(data))
+        except OSError:
+            pass
+        return len(data)
+
+
+def setup_streams() -> None:
+    """Make the process safe to run anywhere: any locale, closed or broken streams, file-size limits.
+
+    - stdout and stderr are UTF-8 whatever the locale (a zh_CN.GBK or C locale
+      cannot encode µ or ₂; JSON must be UTF-8 anyway); characters that cannot
+      be encoded at all (lone surrogates of an undecodable file name) are
+      written as backslash escapes.
+    - A closed fd 2 (`2>&-`) gets /dev/null, so no file the run opens becomes
+      "stderr"; writes to stderr that fail are dropped: a message lost is
+      better than a report lost.
+    - SIGXFSZ is ignored, so a file-size limit (ulimit -f) is an EFBIG error
+      that export reports in one line, not a silent kill.
+    """
+    if hasattr(signal, "SIGXFSZ"):
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    try:
+        os.fstat(2)
+    except OSError:
+        _silence_fd(2)
+    sys.stderr = io.TextIOWrapper(io.BufferedWriter(_QuietWriter(2)), encoding="utf-8",
+                                  errors="backslashreplace", line_buffering=True, write_through=True)
+    if sys.stdout is not None and hasattr(sys.stdout, "reconfigure"):
+        try:
+            sys.stdout.reconfigure(encoding="utf-8", errors="backslashreplace")
+        except (OSError, ValueError):
+            pass
 
 
 @cli.command(context_settings=CONTEXT)
@@ -455,7 +612,17 @@ def template(year_text, output, sheets, force):
 
 
 def main() -> None:
-    cli(prog_name="lawreport")
+    setup_streams()
+    try:
+        cli(prog_name="lawreport")
+    finally:
+        try:
+            if sys.stdout is not None:
+                sys.stdout.flush()
+        except OSError as error:
+            _silence_fd(1)
+            warn(f"lawreport: cannot write <stdout>: {error.strerror}")
+            sys.exit(2)
 
 
 if __name__ == "__main__":

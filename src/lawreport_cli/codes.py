@@ -111,6 +111,8 @@ CODES: dict[str, Code] = {
         "填报AQI为{value}，按{1}计算应为{0}", "the given AQI is {value}; {1} gives {0}"),
     "level-mismatch": Code("warning", "Given 质量等级 differs from the computed one",
         "填报质量等级为“{value}”，按{2} AQI {0}应为“{1}”", "the given level is '{value}'; AQI {0} ({2}) is '{1}'"),
+    "date-outside-ledger": Code("error", "Row date that cannot belong to this ledger",
+        "日期{value}不可能属于{0}年台账（晚于次年或早于2000年），该行未计入", "date {value} cannot belong to the {0} ledger (after the next year, or before 2000); the row is left out"),
     "date-outside-year": Code("warning", "Row date outside the workbook's year",
         "日期{value}不在{0}年内", "date {value} is outside the year {0}"),
 }

@@ -23,8 +23,7 @@ LANGS = ("zh", "en")
 KEYS = ("data_dir", "output_dir", "formats", "lang", "through")
 
 
-class ConfigError(Exception):
-    """The configuration file cannot be used as it is; the message says why and where."""
+from .errors import ConfigError  # noqa: F401  (its old home; errors.py declares it)
 
 
 @dataclass(frozen=True)

@@ -171,6 +171,15 @@ class Comparison:
     # Several cities: city -> {"air.rank_<id>_improvement": rank} (1 = largest relative fall).
     ranks: dict[str, dict[str, int]] = field(default_factory=dict)
 
+    def span_line(self, lang: str = "zh") -> str:
+        """The span the comparison is made over, stated in every output that holds it."""
+        before, after = self.previous.period, self.current.period
+        months = f"1-{after.end.month}" if after.end.month > 1 else "1"
+        if lang == "en":
+            return (f"Compared over the same span: {after.label()} against {before.label()} "
+                    f"(months {months} of each year)")
+        return f"同期比较区间：{after.label()} 对比 {before.label()}（各年{months}月）"
+
     @property
     def standards(self) -> dict | None:
         """Both years' standards, oldest day first, in the shape of Summary.standards."""

@@ -22,7 +22,7 @@ from .safety import display_path
 @dataclass
 class Workbook:
     source: str
-    year: int
+    year: int | None  # None: no dated rows and no year in the file name (figures need --year)
     records: dict[str, pl.DataFrame]  # sheet key (= report section) -> typed valid rows
     findings: list[Finding]
     rows_with_errors: int
@@ -55,8 +55,14 @@ def load_workbook(path, year: int | None = None,
     for sheet in checked.values():
         findings.extend(sheet.findings)
     workbook_year = year or _year_of(checked, path)
-    findings.extend(_outside_year(checked, workbook_year))
+    outside, outside_ledger = _outside_year(checked, workbook_year) if workbook_year else ([], {})
+    findings.extend(outside)
     findings.sort()
+    for key, rows in outside_ledger.items():
+        # A date that cannot belong to this ledger is an error: the row leaves the figures, counted.
+        sheet = checked[key]
+        sheet.records = sheet.records.filter(~pl.col("_row").is_in(list(rows)))
+        sheet.rows_with_errors += len(rows)  # records hold no error row yet, so none is counted twice
     # A sheet without its header or a required column gives no figures at all, even with
     # --keep-going: every one of its rows is left out.
     unusable = {key for key, sheet in checked.items() if not sheet.usable}
@@ -67,8 +73,10 @@ def load_workbook(path, year: int | None = None,
                     _last_month(checked, workbook_year), tuple(display_path(one) for one in workbook_paths(path)))
 
 
-def _last_month(checked: dict[str, CheckedSheet], year: int) -> int:
+def _last_month(checked: dict[str, CheckedSheet], year: int | None) -> int:
     months = []
+    if year is None:
+        return 12
     for sheet in checked.values():
         row_date = _row_date(sheet)
         if row_date is not None:
@@ -89,7 +97,7 @@ def _row_date(sheet: CheckedSheet) -> pl.Expr | None:
     return pl.coalesce(keys) if keys else None
 
 
-def _year_of(checked: dict[str, CheckedSheet], path) -> int:
+def _year_of(checked: dict[str, CheckedSheet], path) -> int | None:
     # DATA.md: the year most of the workbook's dates fall in; a file named 2023.xlsx with no dates is 2023.
     years: Counter[int] = Counter()
     for sheet in checked.values():
@@ -105,16 +113,20 @@ def _year_of(checked: dict[str, CheckedSheet], path) -> int:
     if years:
         # A tie goes to the year in the file name, else to the earliest year.
         return max(years.items(), key=lambda item: (item[1], item[0] == named, -item[0]))[0]
-    if named:
-        return named
-    import datetime as dt
-
-    return dt.date.today().year
+    # No dates and no year in the name: None, never today's year (the figures would change on 1 January).
+    return named
 
 
-def _outside_year(checked: dict[str, CheckedSheet], year: int) -> list[Finding]:
+# DATA.md: a row date more than one year after the workbook's, or before 2000, cannot belong to
+# this ledger (2203 for 2023): an error. Other years are a warning (date-outside-year).
+LEDGER_FIRST_YEAR = 2000
+
+
+def _outside_year(checked: dict[str, CheckedSheet], year: int) -> tuple[list[Finding], dict[str, set[int]]]:
+    """Findings for row dates outside the year, and per sheet the rows whose date is an error."""
     findings = []
-    for sheet in checked.values():
+    ledger_errors: dict[str, set[int]] = {}
+    for sheet_key, sheet in checked.items():
         keys = _row_date_keys(sheet)
         if not keys:
             continue
@@ -124,5 +136,9 @@ def _outside_year(checked: dict[str, CheckedSheet], year: int) -> list[Finding]:
             "_row", pl.coalesce(keys).alias("_date"), which.alias("_key")
         ).filter(pl.col("_date").dt.year() != year)
         for row, date, key in hits.iter_rows():
-            findings.append(sheet.sheet.finding(row, key, "date-outside-year", date.isoformat(), year))
-    return findings
+            if date.year > year + 1 or date.year < LEDGER_FIRST_YEAR:
+                findings.append(sheet.sheet.finding(row, key, "date-outside-ledger", date.isoformat(), year))
+                ledger_errors.setdefault(sheet_key, set()).add(row)
+            else:
+                findings.append(sheet.sheet.finding(row, key, "date-outside-year", date.isoformat(), year))
+    return findings, ledger_errors

@@ -68,27 +68,7 @@ _ROW_OR_CELL_TAG = re.compile(rb'<(row|c)([\s/][^>]*)?>')
 _R_ATTRIBUTE = re.compile(rb'\sr="([A-Z]*)([0-9]*)"')
 
 
-def display_path(path: str | os.PathLike) -> str:
-    """The path as it can always be printed: a name that is not UTF-8 (GBK bytes on Linux come
-    in as surrogate escapes) gets U+FFFD for the bytes that cannot be shown."""
-    text = os.fspath(path)
-    if isinstance(text, bytes):
-        return text.decode("utf-8", errors="replace")
-    try:
-        text.encode("utf-8")
-        return text
-    except UnicodeEncodeError:
-        return text.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="replace")
-
-
-class UnreadableWorkbook(Exception):
-    """The file cannot be read at all: one line, exit 2."""
-
-    def __init__(self, path: str | os.PathLike, reason: str):
-        shown = display_path(path)
-        super().__init__(f"{shown}: {reason}")
-        self.path = shown
-        self.reason = reason
+from .errors import UnreadableWorkbook, display_path  # noqa: E402,F401  (their old home; errors.py declares them)
 
 
 @dataclass(frozen=True)

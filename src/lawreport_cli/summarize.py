@@ -13,8 +13,7 @@ from .model import Summary
 from .records import Workbook
 
 
-class UsageError(Exception):
-    """The user asked for something that cannot be: one line, exit 2."""
+from .errors import UsageError  # noqa: F401  (its old home; errors.py declares it)
 
 
 def parse_sections(text: str | None) -> list[str] | None:
@@ -41,6 +40,9 @@ def summarize(workbook: Workbook, through: int | None = None, sections: list[str
         forced(standard)
     except ValueError as error:
         raise UsageError(str(error)) from None
+    if workbook.year is None:
+        raise UsageError(f"{workbook.source}: cannot tell the workbook's year (no dated rows and no year in "
+                         f"its name); give it with --year")
     period = period_for(workbook.year, through)
     wanted = set(sections or SECTIONS)
     figures, by_city, monthly = {}, {}, {}

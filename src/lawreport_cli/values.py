@@ -78,6 +78,7 @@ def _number_text(raw: pl.Expr) -> pl.Expr:
 # No concentration, count or indicator comes near this; beyond it a value is a typo or an
 # attack, and would overflow the exact integer arithmetic downstream.
 MAX_ABS_NUMBER = 1e12
+MAX_MONEY_FEN = 10 ** 14  # 10^12 元: an amount at or beyond it is refused as bad-money
 
 
 def parse_number(raw: pl.Expr) -> pl.Expr:

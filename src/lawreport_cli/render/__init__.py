@@ -65,6 +65,14 @@ FILE_EXPORTERS: dict[str, Callable[[Summary, Comparison | None, str], bytes]] = 
 }
 
 
+from ..formats import EXPORT_FORMATS as _EXPORT_NAMES, SUMMARY_FORMATS as _SUMMARY_NAMES  # noqa: E402
+
+# The names are declared once in formats.py (the CLI reads them without importing renderers).
+if not (tuple(SUMMARY_FORMATS) == tuple(COMPARE_FORMATS) == _SUMMARY_NAMES
+        and tuple(FILE_EXPORTERS) == _EXPORT_NAMES):
+    raise RuntimeError("the format names of formats.py and render/ disagree")
+
+
 def render_summary(summary: Summary, fmt: str, lang: str = "zh") -> str:
     return SUMMARY_FORMATS[fmt](summary, lang)
 

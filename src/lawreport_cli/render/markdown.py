@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..model import Comparison, Summary
+from .safe_text import for_markdown
 from .table import (
     Block, compare_blocks, compare_footer, compare_header_lines, summary_blocks, summary_footer,
     tabulate_block, word, year_label,
@@ -14,8 +15,8 @@ TITLES = {
 
 
 def escape(text: str) -> str:
-    """Keep a cell inside its column: a `|` from the data would split it."""
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    """Keep a cell inside its column (a `|` from the data would split it) and plain (no HTML, link, control)."""
+    return for_markdown(text.replace("\\", "\\\\")).replace("|", "\\|").replace("\n", " ")
 
 
 def _markdown_block(block: Block) -> str:

@@ -390,8 +390,16 @@ def _en(summary: Summary, comparison: Comparison | None) -> str:
 
 
 def prose(summary: Summary, comparison: Comparison | None = None, lang: str = "zh") -> str:
-    """The report's paragraphs for `summary`, with year-on-year sentences when `comparison` is given."""
-    return _en(summary, comparison) if lang == "en" else _zh(summary, comparison)
+    """The report's paragraphs for `summary`, with year-on-year sentences when `comparison` is given.
+
+    With a comparison, a last paragraph states the span it was made over (which
+    may be shorter than the summary's: export compares over the span both years have).
+    """
+    text = _en(summary, comparison) if lang == "en" else _zh(summary, comparison)
+    if comparison is not None and text:
+        notes = [comparison.span_line(lang)] + ([comparison.period_note] if comparison.period_note else [])
+        text += "\n" + "\n".join(notes) + "\n"
+    return text
 
 
 def summary_prose(summary: Summary, lang: str = "zh") -> str:

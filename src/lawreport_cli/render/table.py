@@ -239,7 +239,8 @@ def rank_metrics(comparison: Comparison) -> list[MetricDef]:
 
 def compare_header_lines(comparison: Comparison, lang: str = "zh") -> list[str]:
     previous, current = comparison.previous, comparison.current
-    lines = [f"{year_label(previous.year, lang)} ({previous.source}) → {year_label(current.year, lang)} ({current.source})"]
+    lines = [f"{year_label(previous.year, lang)} ({previous.source}) → {year_label(current.year, lang)} ({current.source})",
+             comparison.span_line(lang)]
     if comparison.period_note:
         lines.append(word("note", lang) + comparison.period_note)
     if comparison.standards_note:

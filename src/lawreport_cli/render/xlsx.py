@@ -234,8 +234,9 @@ def _compare_sheet(book: _Book, comparison: Comparison) -> None:
             sheet.text(row, 2, metric.unit)
             sheet.value(row, 4, metric, rank)  # the rank exists this year only
             sheet.text(row, 8, rank_id)
-    row += 1  # a blank row, then the standards and the 同口径 note
-    for line in filter(None, (standards_line(comparison.standards, lang), comparison.standards_note)):
+    row += 1  # a blank row, then the span compared, the 同期 note, the standards and the 同口径 note
+    for line in filter(None, (comparison.span_line(lang), comparison.period_note,
+                              standards_line(comparison.standards, lang), comparison.standards_note)):
         row += 1
         sheet.ws.write_string(row, 0, line)
     sheet.ws.freeze_panes(1, 0)
