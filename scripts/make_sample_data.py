@@ -35,12 +35,12 @@ import xlsxwriter
 
 ROOT = Path(__file__).resolve().parents[1]
 try:
-    from lawreport_cli.creditcode import check_char
-    from lawreport_cli.metrics.aqi import daily_aqi, level, primary_pollutants
+    from lawreport_cli.domain.creditcode import check_char
+    from lawreport_cli.domain.aqi import daily_aqi, level, primary_pollutants
 except ImportError:  # run from a checkout without the package installed
     sys.path.insert(0, str(ROOT / "src"))
-    from lawreport_cli.creditcode import check_char
-    from lawreport_cli.metrics.aqi import daily_aqi, level, primary_pollutants
+    from lawreport_cli.domain.creditcode import check_char
+    from lawreport_cli.domain.aqi import daily_aqi, level, primary_pollutants
 
 SEED = 20231228  # the date of the report
 CREATED = {2022: dt.datetime(2023, 1, 9, 9, 30, 0), 2023: dt.datetime(2024, 1, 8, 9, 30, 0)}

@@ -104,7 +104,7 @@ def test_table_rows_show_every_figure_with_its_unit(full):
 def test_table_aligns_cjk_labels(full):
     text = SUMMARY_FORMATS["table"](full, "zh")
     tables = [block for block in blocks_of(text) if len(block) > 2 and set(block[2]) <= {"-", " "}]
-    assert len(tables) >= len(SECTIONS)
+    assert len(tables) >= len(full.sections())
     for block in tables:
         assert_aligned(block[1:])
         # right-aligned value column: every value ends at the same terminal column
@@ -345,9 +345,10 @@ def read_cell(metric, cell_value):
 
 def test_xlsx_has_one_sheet_per_section_and_every_value(full):
     wb = load(FILE_EXPORTERS["xlsx"](full, None, "zh"))
-    assert wb.sheetnames == [zh for zh, _ in SECTIONS.values()] + ["月度", "说明"]
+    assert wb.sheetnames == [SECTIONS[section].title for section in full.sections()] + ["月度", "说明"]
     checked = 0
-    for section, (title, _) in SECTIONS.items():
+    for section in full.sections():
+        title = SECTIONS[section].title
         ws = wb[title]
         rows = sheet_rows(ws)
         assert rows[0][:4] == ["指标", "数值", "单位", "编号"]
@@ -461,7 +462,8 @@ def test_xlsx_is_byte_identical_and_dated_by_the_period(full, compared):
 
 def test_xlsx_english_sheet_names(full):
     wb = load(FILE_EXPORTERS["xlsx"](full, None, "en"))
-    assert wb.sheetnames[: len(SECTIONS)] == [en for _, en in SECTIONS.values()]
+    sections = full.sections()
+    assert wb.sheetnames[: len(sections)] == [SECTIONS[section].title_en for section in sections]
     assert sheet_rows(wb["Administrative penalties"])[0][:3] == ["Figure", "Value", "Unit"]
 
 

@@ -54,7 +54,13 @@ CASES = {
     "required date blank": ("执法检查", [INSPECTION_HEADER, inspection(date=None)], [("执法检查!A2", "missing-value")]),
     "outcome blank on a decided case": ("行政处罚", [PENALTY_HEADER, penalty(outcome=None)],
                                         [("行政处罚!F2", "missing-value")]),
+    "ND without its limit": ("地表水", [["断面名称", "监测日期", "总磷"], ["甲桥", D(2023, 1, 5), "ND"]],
+                             [("地表水!C2", "not-detected-without-limit")]),
+    "neither 监测日期 nor 月份": ("地表水", [["断面名称", "总磷", "氨氮"], ["甲桥", 0.1, 0.2]],
+                              [("地表水!A1", "missing-one-of-columns")]),
     # -- warnings --
+    "given 水质类别 differs": ("地表水", [["断面名称", "监测日期", "水质类别", "总磷"], ["甲桥", D(2023, 1, 5), "Ⅱ", 0.15]],
+                           [("地表水!C2", "water-class-mismatch")]),
     "credit code check digit": ("执法检查", [INSPECTION_HEADER, inspection(code="91370400MA3C5X7Y2K")],
                                 [("执法检查!C2", "credit-code-check")]),
     "given AQI differs": ("空气质量", [AIR_HEADER, air(pm25=30, aqi=50)], [("空气质量!I2", "aqi-mismatch")]),

@@ -12,12 +12,12 @@ import polars as pl
 
 from . import values
 from .findings import Finding
-from .metrics import aqi
+from .domain import aqi, gb3838
 from .reader import RawSheet
 from .schema import Column
 
 TYPE_CODES = {"date": "bad-date", "number": "bad-number", "integer": "bad-number", "money": "bad-money",
-              "yes_no": "bad-yes-no", "choice": "bad-choice", "month": "bad-month"}
+              "yes_no": "bad-yes-no", "choice": "bad-choice", "month": "bad-month", "measurement": "bad-number"}
 EXCEL_ERROR_PATTERN = r"^#(?:N/A|DIV/0!|NAME\?|NULL!|NUM!|REF!|VALUE!|GETTING_DATA|SPILL!|CALC!)$"
 
 
@@ -31,7 +31,8 @@ class CheckedSheet:
     @property
     def usable(self) -> bool:
         """False when the header or a required column is missing: no figure can stand."""
-        return not any(finding.code in ("missing-column", "header-not-found") for finding in self.findings)
+        return not any(finding.code in ("missing-column", "header-not-found", "missing-one-of-columns")
+                       for finding in self.findings)
 
 
 class _Collector:
@@ -106,7 +107,9 @@ def _parse_column(column: Column, sheet: RawSheet) -> list[pl.Expr]:
     if kind == "yes_no":
         return [values.parse_yes_no(raw).alias(column.key)]
     if kind == "choice":
-        return [values.parse_choice(raw, column.choices).alias(column.key)]
+        return [values.parse_choice(raw, column.choices, column.synonyms).alias(column.key)]
+    if kind == "measurement":
+        return [values.parse_measurement(raw).alias(column.key)]
     if kind == "credit_code":
         code = values.clean_text(raw).str.to_uppercase()
         return [code.alias(column.key)]
@@ -143,6 +146,12 @@ def check_sheet(sheet: RawSheet) -> CheckedSheet:
         if column.type == "money":
             frame = _money_fallback(frame, column, sheet.units.get(column.key, "元"))
     issues = _Collector(sheet, frame)
+    for group in schema.one_of_columns:
+        if not any(key in frame.columns for key in group) and sheet.header_row:
+            names = "、".join(schema.column(key).name for key in group)
+            first_cell = min(sheet.positions.values(), default=0)
+            issues.findings.append(Finding(sheet.name, sheet.header_row, first_cell, "missing-one-of-columns",
+                                           params=(names,)))
 
     for column in present:
         key, raw_col = column.key, pl.col(f"{column.key}__raw")
@@ -152,7 +161,11 @@ def check_sheet(sheet: RawSheet) -> CheckedSheet:
         issues.add(excel_error, key, "cell-error")
         if column.type in TYPE_CODES:
             params = [pl.lit("、".join(column.choices))] if column.type == "choice" else []
-            issues.add(raw_col.is_not_null() & typed.is_null() & ~excel_error, key, TYPE_CODES[column.type],
+            unknown = excel_error
+            if column.type == "measurement":
+                unknown = excel_error | values.is_not_detected(raw_col)
+                issues.add(values.is_not_detected(raw_col), key, "not-detected-without-limit")
+            issues.add(raw_col.is_not_null() & typed.is_null() & ~unknown, key, TYPE_CODES[column.type],
                        params=params)
         if column.value_required:
             issues.add(raw_col.is_null(), key, "missing-value")
@@ -281,6 +294,31 @@ def rule_o3_1h_fallback(issues: _Collector, frame: pl.DataFrame) -> None:
     issues.add((pl.col("o3_8h") > aqi.O3_8H_TOP) & one_hour.is_null(), "o3_8h", "o3-1h-missing")
 
 
+def rule_date_or_month(issues: _Collector, frame: pl.DataFrame) -> None:
+    # DATA.md 地表水: a row is counted by its 监测日期, else by its 月份; one of them is required.
+    keys = [key for key in ("date", "month") if key in frame.columns]
+    if keys:
+        blank = pl.all_horizontal([pl.col(f"{key}__raw").is_null() for key in keys])
+        issues.add(blank, keys[0], "missing-value")
+
+
+def rule_water_class_matches(issues: _Collector, frame: pl.DataFrame) -> None:
+    """A given 水质类别 is checked against the row's own GB 3838-2002 class (a warning)."""
+    present = [indicator for indicator in gb3838.EVALUATED if indicator.key in frame.columns]
+    if "class" not in frame.columns or not present:
+        return
+    lake = pl.col("body") == "湖库" if "body" in frame.columns else pl.lit(False)
+    classes = [gb3838.class_expr(indicator, pl.col(indicator.key), lake) for indicator in present]
+    computed = pl.max_horizontal(classes)
+    issues.frame = issues.frame.with_columns(computed.alias("_class_no"))
+    issues.frame = issues.frame.with_columns(
+        pl.col("_class_no").replace_strict({n: gb3838.class_name(n) for n in range(1, 7)}, default=None,
+                                           return_dtype=pl.Utf8).alias("_class"))
+    issues.add(pl.col("class").is_not_null() & pl.col("_class").is_not_null() & (pl.col("class") != pl.col("_class")),
+               "class", "water-class-mismatch", params=[pl.col("_class")])
+    issues.frame = issues.frame.drop("_class_no", "_class")
+
+
 RULES = {
     "outcome_needs_decision": rule_outcome_needs_decision,
     "decision_after_filing": rule_decision_after_filing,
@@ -290,4 +328,6 @@ RULES = {
     "agreement_needs_amount": rule_agreement_needs_amount,
     "aqi_matches": rule_aqi_matches,
     "o3_1h_fallback": rule_o3_1h_fallback,
+    "date_or_month": rule_date_or_month,
+    "water_class_matches": rule_water_class_matches,
 }

@@ -32,6 +32,8 @@ CODES: dict[str, Code] = {
         "在前{0}行中找不到表头", "no header row found in the first {0} rows"),
     "missing-column": Code("error", "Required column missing",
         "缺少必需的列“{column}”", "required column '{column}' is missing"),
+    "missing-one-of-columns": Code("error", "None of the columns of which one is required",
+        "缺少必需的列：{0}中至少需要一列", "the sheet needs at least one of the columns {0}"),
     "bad-unit": Code("error", "Unknown money unit in a header",
         "{column}的单位“{value}”不是元、万元或亿元", "the unit '{value}' of {column} is not 元, 万元 or 亿元"),
     "duplicate-column": Code("warning", "Column given twice",
@@ -51,6 +53,9 @@ CODES: dict[str, Code] = {
         "{column}“{value}”不是允许的值（{0}）", "{column} '{value}' is not one of {0}"),
     "bad-month": Code("error", "Not a month",
         "{column}“{value}”不是1–12的月份", "{column} '{value}' is not a month 1-12"),
+    "not-detected-without-limit": Code("error", "ND without its detection limit",
+        "{column}“{value}”未写检出限，无法计算（请写成如0.01L）",
+        "{column} '{value}' gives no detection limit, so no value can be used (write it as e.g. 0.01L)"),
     "sub-fen-amount": Code("warning", "Amount finer than a fen, rounded",
         "{column}“{value}”精确到分以下，已四舍五入到分", "{column} '{value}' is finer than a fen; rounded half up to the fen"),
     # -- required values and numeric rules --
@@ -93,6 +98,8 @@ CODES: dict[str, Code] = {
         "填报AQI为{value}，按HJ 633-2012计算应为{0}", "the given AQI is {value}; HJ 633-2012 gives {0}"),
     "level-mismatch": Code("warning", "Given 质量等级 differs from the computed one",
         "填报质量等级为“{value}”，按AQI {0}应为“{1}”", "the given level is '{value}'; AQI {0} is '{1}'"),
+    "water-class-mismatch": Code("warning", "Given 水质类别 differs from the computed one",
+        "填报水质类别为“{value}”，按GB 3838-2002计算应为“{0}”", "the given class is '{value}'; GB 3838-2002 gives '{0}'"),
     "date-outside-year": Code("warning", "Row date outside the workbook's year",
         "日期{value}不在{0}年内", "date {value} is outside the year {0}"),
 }

@@ -62,12 +62,18 @@ def _alias_tables(schema: SheetSchema) -> tuple[dict[str, str], dict[str, str]]:
 _ALIASES = {schema.key: _alias_tables(schema) for schema in SHEETS}
 _SHEET_NAMES = {}
 for _schema in SHEETS:
-    for _label in (_schema.name, _schema.alias, _schema.key):
+    for _label in (_schema.name, _schema.alias, _schema.key, *_schema.other_names):
         _SHEET_NAMES[normalize_label(_label)[0]] = _schema
 
 
 def match_sheet(name: str) -> SheetSchema | None:
-    return _SHEET_NAMES.get(normalize_label(name)[0])
+    """A sheet by its name, else by the longest known name it contains (2023年地表水水质监测)."""
+    folded = normalize_label(name)[0]
+    if folded in _SHEET_NAMES:
+        return _SHEET_NAMES[folded]
+    contained = [label for label in _SHEET_NAMES
+                 if label in folded and (len(label) >= 2 and not label.isascii() or len(label) >= 6)]
+    return _SHEET_NAMES[max(contained, key=len)] if contained else None
 
 
 def match_header(schema: SheetSchema, text) -> tuple[str | None, str]:

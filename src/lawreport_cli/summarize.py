@@ -1,14 +1,9 @@
 """summarize: records -> every figure of the report, as one Summary."""
 from __future__ import annotations
 
-from .metrics.air import compute_air
 from .metrics.common import period_for
-from .metrics.compensation import compute_compensation
-from .metrics.indicators import compute_indicators
-from .metrics.inspections import compute_inspections
-from .metrics.penalties import compute_penalties
 from .metrics.registry import SECTIONS
-from .model import Summary
+from .model import Entities, Summary
 from .records import Workbook
 
 
@@ -32,29 +27,37 @@ def summarize(workbook: Workbook, through: int | None = None, sections: list[str
         raise UsageError(f"--through must be a month 1-12, not {through}")
     period = period_for(workbook.year, through)
     wanted = set(sections or SECTIONS)
-    figures, by_city, monthly = {}, {}, {}
+    figures, entities, monthly, notes, extra = {}, {}, {}, [], {}
     records = workbook.records
-    if "air" in records and "air" in wanted:
-        air_figures, by_city, air_monthly = compute_air(records["air"], period)
-        figures.update(air_figures)
-        monthly.update(air_monthly)
-    if "inspections" in records and "inspections" in wanted:
-        figures.update(compute_inspections(records["inspections"], period))
-    if "penalties" in records and "penalties" in wanted:
-        penalty_figures, penalty_monthly = compute_penalties(records["penalties"], period)
-        figures.update(penalty_figures)
-        monthly.update(penalty_monthly)
-    if "compensation" in records and "compensation" in wanted:
-        figures.update(compute_compensation(records["compensation"], period))
-    if "indicators" in records and "indicators" in wanted:
-        figures.update(compute_indicators(records["indicators"], period))
+    for section in SECTIONS.values():
+        if section.id not in wanted or section.sheet not in records:
+            continue
+        result = section.compute(records[section.sheet], period)
+        figures.update(result.figures)
+        for table in result.entities:
+            _merge(entities, table)
+        monthly.update(result.monthly)
+        notes.extend(result.notes)
+        extra.update(result.extra)
     return Summary(
         source=workbook.source,
         period=period,
         year=workbook.year,
         figures=figures,
-        by_city=by_city,
         findings=workbook.findings,
         rows_left_out=workbook.rows_with_errors,
+        notes=notes,
         monthly=monthly,
+        entities=entities,
+        extra=extra,
     )
+
+
+def _merge(entities: dict[str, Entities], table: Entities) -> None:
+    """Two sections' tables of the same key (two sections by city) become one, entity by entity."""
+    if table.key not in entities:
+        entities[table.key] = table
+        return
+    rows = entities[table.key].rows
+    for entity, entity_figures in table.rows.items():
+        rows.setdefault(entity, {}).update(entity_figures)

@@ -5,15 +5,15 @@ neighbours come back to Python, where the figures are made exact (Decimal).
 """
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from decimal import Decimal
 from fractions import Fraction
 
 import polars as pl
 
-from ..model import Figure, Period
+from ..results import Figure, Period, SectionResult, city_entities
 from ..numbers import half_up
-from .aqi import LEVELS, POLLUTANTS, composite_index, half_up_fraction, percentile, with_daily_aqi
+from ..domain.ranking import rank_competition
+from ..domain.aqi import LEVELS, POLLUTANTS, composite_index, half_up_fraction, percentile, with_daily_aqi
 from .registry import BY_ID, METRICS
 
 # Concentrations are summed exactly as integers of 1e-6 of their unit (data carry
@@ -21,23 +21,6 @@ from .registry import BY_ID, METRICS
 _MICRO = 1_000_000
 _MEANS = ("pm25", "pm10", "so2", "no2")  # air.<pollutant> means, rounded to integers
 UNNAMED_CITY = ""  # the by_city key of rows without a city, when other cities exist
-
-
-def rank_competition(values: dict[str, Decimal], higher_is_better: bool) -> dict[str, int]:
-    """Competition ranking ("1, 2, 2, 4"): 1 + the number of strictly better values.
-
-    Keys keep the order of `values`; a None value gets no rank.
-    """
-    present = {key: value for key, value in values.items() if value is not None}
-    ordered = sorted(present.values())
-    ranks: dict[str, int] = {}
-    for key, value in present.items():
-        if higher_is_better:
-            better = len(ordered) - bisect_right(ordered, value)
-        else:
-            better = bisect_left(ordered, value)
-        ranks[key] = 1 + better
-    return ranks
 
 
 def _in_period(records: pl.DataFrame, period: Period) -> pl.DataFrame:
@@ -107,10 +90,8 @@ def _monthly(frame: pl.DataFrame, period: Period) -> dict[str, list]:
     return series
 
 
-def compute_air(
-    records: pl.DataFrame, period: Period
-) -> tuple[dict[str, Figure], dict[str, dict[str, Figure]], dict[str, list]]:
-    """(top-level figures, by_city figures, monthly series) of the air section.
+def compute_air(records: pl.DataFrame, period: Period) -> SectionResult:
+    """The air section: top-level figures, by_city figures (entities), monthly series.
 
     One city (the city column absent, all null, or one name): top-level figures
     and monthly series, by_city empty. Several cities (null counts as one
@@ -118,7 +99,7 @@ def compute_air(
     """
     frame = _in_period(records, period)
     if frame.height == 0:
-        return {}, {}, {}
+        return SectionResult()
     city = pl.col("city") if "city" in frame.columns else pl.lit(None, dtype=pl.String)
     frame = frame.with_columns(city.cast(pl.String).fill_null(UNNAMED_CITY).alias("__city"))
     needed = [*POLLUTANTS] + (["o3_1h"] if "o3_1h" in frame.columns else [])
@@ -130,7 +111,7 @@ def compute_air(
 
     if len(per_city) == 1:
         (figures,) = per_city.values()
-        return figures, {}, _monthly(frame, period)
+        return SectionResult(figures, monthly=_monthly(frame, period))
 
     def value(city_figures: dict[str, Figure], mid: str):
         figure = city_figures.get(mid)
@@ -143,4 +124,4 @@ def compute_air(
         ranks = rank_competition({c: value(f, mid) for c, f in per_city.items()}, higher)
         for c, rank in ranks.items():
             per_city[c][rank_id] = Figure(BY_ID[rank_id], rank)
-    return {}, per_city, {}
+    return SectionResult(entities=[city_entities(per_city)])
