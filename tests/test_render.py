@@ -170,7 +170,7 @@ def test_yoy_text_covers_every_trend():
     assert yoy_text(make_change(rate, Decimal("61.4"), Decimal("62.6")), "en") == "+1.2 pp"
     assert yoy_text(make_change(so2, Decimal(7), Decimal(6)), "en") == "improved 14.3%"
     assert yoy_text(Change(count, None, 5, None, None, "")) == ""
-    assert yoy_text(make_change(BY_ID["air.rank_good_rate"], 11, 9)) == "进步2位"
+    assert yoy_text(make_change(BY_ID["air.rank_good_rate"], 11, 9)) == "进步2个位次"
     assert yoy_text(make_change(BY_ID["air.rank_good_rate"], 9, 11), "en") == "down 2 places"
 
 

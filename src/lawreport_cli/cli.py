@@ -42,7 +42,7 @@ data_dir_option = click.option("--data-dir", type=click.Path(file_okay=False), d
 config_option = click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
                              help="A lawreport.toml to read (default: ./lawreport.toml if present).")
 section_option = click.option("--section", "sections", metavar="LIST", default=None,
-                              help="Only these sections, comma-separated: air,inspections,penalties,compensation,indicators.")
+                              help="Only these sections, comma-separated: air,water,inspections,penalties,compensation,indicators.")
 
 
 @contextmanager

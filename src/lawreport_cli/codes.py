@@ -20,8 +20,8 @@ class Code:
 CODES: dict[str, Code] = {
     # -- the workbook and its sheets --
     "no-known-sheet": Code("error", "No known sheet",
-        "工作簿中没有可识别的工作表（空气质量、执法检查、行政处罚、损害赔偿、其他指标）",
-        "the workbook has none of the known sheets (空气质量, 执法检查, 行政处罚, 损害赔偿, 其他指标)"),
+        "工作簿中没有可识别的工作表（空气质量、执法检查、行政处罚、损害赔偿、其他指标、地表水）",
+        "the workbook has none of the known sheets (空气质量, 执法检查, 行政处罚, 损害赔偿, 其他指标, 地表水)"),
     "unknown-sheet": Code("warning", "Unknown sheet, ignored",
         "未识别的工作表“{0}”，已忽略", "unknown sheet '{0}' is ignored"),
     "hidden-sheet": Code("warning", "Hidden sheet is read",

@@ -40,7 +40,7 @@ TREND_WORDS: dict[str, tuple[str, str]] = {
 }
 POINTS = ("个百分点", " pp")
 # A rank moves in places, and a smaller number is the better place.
-RANK_MOVES = {"better": ("进步{n}位", "up {n} places"), "worse": ("后退{n}位", "down {n} places")}
+RANK_MOVES = {"better": ("进步{n}个位次", "up {n} places"), "worse": ("后退{n}个位次", "down {n} places")}
 
 
 def word(key: str, lang: str) -> str:
