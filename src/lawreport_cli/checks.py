@@ -314,8 +314,10 @@ def rule_water_class_matches(issues: _Collector, frame: pl.DataFrame) -> None:
     issues.frame = issues.frame.with_columns(
         pl.col("_class_no").replace_strict({n: gb3838.class_name(n) for n in range(1, 7)}, default=None,
                                            return_dtype=pl.Utf8).alias("_class"))
-    issues.add(pl.col("class").is_not_null() & pl.col("_class").is_not_null() & (pl.col("class") != pl.col("_class")),
-               "class", "water-class-mismatch", params=[pl.col("_class")])
+    # A row with an error is left out anyway; its class from the other values would mislead.
+    clean = ~pl.col("_row").is_in(sorted(issues.error_rows))
+    issues.add(clean & pl.col("class").is_not_null() & pl.col("_class").is_not_null()
+               & (pl.col("class") != pl.col("_class")), "class", "water-class-mismatch", params=[pl.col("_class")])
     issues.frame = issues.frame.drop("_class_no", "_class")
 
 
