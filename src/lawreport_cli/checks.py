@@ -12,7 +12,7 @@ import polars as pl
 
 from . import values
 from .findings import Finding
-from .domain import aqi, gb3838
+from .domain import aqi
 from .reader import RawSheet
 from .schema import Column
 
@@ -190,7 +190,7 @@ def check_sheet(sheet: RawSheet) -> CheckedSheet:
                 issues.add(typed.is_in(bad.implode()), key, "credit-code-check")
 
     for rule in schema.row_rules:
-        RULES[rule](issues, frame)
+        _rule(rule)(issues, frame)
 
     records = issues.frame
     if issues.error_rows:
@@ -302,23 +302,14 @@ def rule_date_or_month(issues: _Collector, frame: pl.DataFrame) -> None:
         issues.add(blank, keys[0], "missing-value")
 
 
-def rule_water_class_matches(issues: _Collector, frame: pl.DataFrame) -> None:
-    """A given 水质类别 is checked against the row's own GB 3838-2002 class (a warning)."""
-    present = [indicator for indicator in gb3838.EVALUATED if indicator.key in frame.columns]
-    if "class" not in frame.columns or not present:
-        return
-    lake = pl.col("body") == "湖库" if "body" in frame.columns else pl.lit(False)
-    classes = [gb3838.class_expr(indicator, pl.col(indicator.key), lake) for indicator in present]
-    computed = pl.max_horizontal(classes)
-    issues.frame = issues.frame.with_columns(computed.alias("_class_no"))
-    issues.frame = issues.frame.with_columns(
-        pl.col("_class_no").replace_strict({n: gb3838.class_name(n) for n in range(1, 7)}, default=None,
-                                           return_dtype=pl.Utf8).alias("_class"))
-    # A row with an error is left out anyway; its class from the other values would mislead.
-    clean = ~pl.col("_row").is_in(sorted(issues.error_rows))
-    issues.add(clean & pl.col("class").is_not_null() & pl.col("_class").is_not_null()
-               & (pl.col("class") != pl.col("_class")), "class", "water-class-mismatch", params=[pl.col("_class")])
-    issues.frame = issues.frame.drop("_class_no", "_class")
+def _rule(name: str):
+    """A rule of this module by name, or a section's own rule by "module:function" (metrics/water.py)."""
+    if name in RULES:
+        return RULES[name]
+    module, _, function = name.partition(":")
+    import importlib
+
+    return getattr(importlib.import_module(module), function)
 
 
 RULES = {
@@ -331,5 +322,4 @@ RULES = {
     "aqi_matches": rule_aqi_matches,
     "o3_1h_fallback": rule_o3_1h_fallback,
     "date_or_month": rule_date_or_month,
-    "water_class_matches": rule_water_class_matches,
 }

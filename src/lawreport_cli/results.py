@@ -112,15 +112,17 @@ class Entities:
     across: bool = True
     # The exact JSON of the section's contract where it is not {entity: {id: figure}}.
     json: dict | None = None
+    order: tuple[str, ...] = ()  # column ids in the order to show them (others follow, first seen)
 
     def columns(self, section: str | None = None) -> list[MetricDef]:
-        """The metrics some entity has (of one section), in first-seen order."""
+        """The metrics some entity has (of one section), in `order`, else in first-seen order."""
         seen: dict[str, MetricDef] = {}
         for figures in self.rows.values():
             for figure in figures.values():
                 if section is None or figure.metric.section == section:
                     seen.setdefault(figure.metric.id, figure.metric)
-        return list(seen.values())
+        rank = {metric_id: index for index, metric_id in enumerate(self.order)}
+        return sorted(seen.values(), key=lambda metric: rank.get(metric.id, len(rank)))
 
     def to_dict(self, lang: str = "zh") -> dict:
         if self.json is not None:

@@ -12,7 +12,8 @@ Column rules (run by checks.py):
   unique         a second row with the same value is an error
   unique_per_city  as unique, within one 城市
   off_scale      beyond the top of the HJ 633 table is a warning
-Sheet rules are cross-column rules named in `row_rules`, implemented in checks.py.
+Sheet rules are cross-column rules named in `row_rules`, implemented in checks.py, or
+in a section's own module, named "module:function" (the 地表水 class check).
 """
 from __future__ import annotations
 
@@ -209,7 +210,7 @@ WATER = SheetSchema(
                synonyms=_class_words(True)),
         *WATER_INDICATORS,
     ),
-    row_rules=("date_or_month", "water_class_matches"),
+    row_rules=("date_or_month", "lawreport_cli.metrics.water:check_class"),
     row_date=("date",),
     one_of_columns=(("date", "month"), WATER_EVALUATED),
     other_names=("水质", "地表水水质"),

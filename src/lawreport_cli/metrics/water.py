@@ -60,6 +60,28 @@ PROSE = {
 }
 
 
+def check_class(issues, frame: pl.DataFrame) -> None:
+    """Sheet rule (schema.WATER): a given 水质类别 against the row's own GB 3838-2002 class, a warning.
+
+    `issues` is checks.py's collector (masks become findings at their cells).
+    """
+    present = [indicator for indicator in gb3838.EVALUATED if indicator.key in frame.columns]
+    if "class" not in frame.columns or not present:
+        return
+    lake = pl.col("body") == "湖库" if "body" in frame.columns else pl.lit(False)
+    classes = [gb3838.class_expr(indicator, pl.col(indicator.key), lake) for indicator in present]
+    computed = pl.max_horizontal(classes)
+    issues.frame = issues.frame.with_columns(computed.alias("_class_no"))
+    issues.frame = issues.frame.with_columns(
+        pl.col("_class_no").replace_strict({n: gb3838.class_name(n) for n in range(1, 7)}, default=None,
+                                           return_dtype=pl.Utf8).alias("_class"))
+    # A row with an error is left out anyway; its class from the other values would mislead.
+    clean = ~pl.col("_row").is_in(sorted(issues.error_rows))
+    issues.add(clean & pl.col("class").is_not_null() & pl.col("_class").is_not_null()
+               & (pl.col("class") != pl.col("_class")), "class", "water-class-mismatch", params=[pl.col("_class")])
+    issues.frame = issues.frame.drop("_class_no", "_class")
+
+
 def _in_period(records: pl.DataFrame, period: Period) -> pl.DataFrame:
     # A row counts by its 监测日期, else by its 月份 (DATA.md); --through cuts either.
     conditions = []
@@ -182,4 +204,5 @@ def _by_section(sections: dict[str, dict]) -> Entities:
         }
         rows[name] = {_COLUMN[key].id: Figure(_COLUMN[key], value) for key, value in cells.items()
                       if value is not None}
-    return Entities("by_section", ("分断面", "by section"), ("断面", "Section"), rows, across=False, json=doc)
+    return Entities("by_section", ("分断面", "by section"), ("断面", "Section"), rows, across=False, json=doc,
+                    order=tuple(column.id for column in _COLUMN.values()))
