@@ -205,9 +205,13 @@ def test_o3_above_800_uses_the_1h_table():
     assert daily_aqi(**CLEAN, o3_8h=900, o3_1h=1100) == 450
     # With O3_1h 500 (inconsistent, but the rule says use it): 200 + 100*0.25 = 225.
     assert daily_aqi(**CLEAN, o3_8h=900, o3_1h=500) == 225
-    # At 800 the 8-h table still applies (300) and O3_1h is ignored.
-    assert daily_aqi(**CLEAN, o3_8h=800, o3_1h=1100) == 300
-    assert primary_pollutants(**CLEAN, o3_8h=900, o3_1h=1100) == ["o3_8h"]
+    # At 800 the 8-h table still applies (300), and O3_1h is the seventh indicator
+    # (HJ 633-2012 §5.1.2): 1100 -> 450 is the larger.
+    assert daily_aqi(**CLEAN, o3_8h=800, o3_1h=1100) == 450
+    assert daily_aqi(**CLEAN, o3_8h=800, o3_1h=180) == 300  # 1-h 180 -> 75
+    # Above 800 O3_8h has no IAQI of its own: the O3 IAQI is the O3_1h one.
+    assert primary_pollutants(**CLEAN, o3_8h=900, o3_1h=1100) == ["o3_1h"]
+    assert primary_pollutants(**CLEAN, o3_8h=900) == ["o3_8h"]
 
 
 def test_aqi_is_capped_at_500():
@@ -340,8 +344,9 @@ def test_with_daily_aqi_null_o3_1h_falls_back_to_o3_8h():
          "co": [0.5] * 3, "o3_8h": [900.0, 900.0, 700.0], "o3_1h": [1100.0, None, 1100.0]}
     )
     # 1100 -> 450; null -> 900 in the 1-h table -> 350; 700 <= 800 -> 8-h table:
-    # 200 + 435 * 100/535 = 281.3 -> 282
-    assert with_daily_aqi(frame)["aqi"].to_list() == [450, 350, 282]
+    # 200 + 435 * 100/535 = 281.3 -> 282, but O3_1h 1100 is the seventh indicator -> 450
+    assert with_daily_aqi(frame)["aqi"].to_list() == [450, 350, 450]
+    assert with_daily_aqi(frame)["primary"].to_list() == ["o3_1h", "o3_8h", "o3_1h"]
 
 
 # --- HJ 663-2013 -----------------------------------------------------------------------

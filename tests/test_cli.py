@@ -89,7 +89,7 @@ def test_summarize_table_is_grouped_with_chinese_labels(clean):
 
 @pytest.mark.parametrize("args", [["summarize", "{f}", "--through", "13"], ["summarize", "{f}", "--section", "weather"],
                                   ["summarize", "{f}", "--format", "pdf"], ["compare", "2019", "2023"],
-                                  ["export", "{f}", "--format", "docx"], ["summarize"]])
+                                  ["export", "{f}", "--format", "pdf"], ["summarize"]])
 def test_misuse_exits_2(clean, tmp_path, args):
     result = run(*[arg.replace("{f}", str(clean)) for arg in args], "--data-dir" if args[0] == "compare" else "--lang",
                  tmp_path if args[0] == "compare" else "zh")

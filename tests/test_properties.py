@@ -33,6 +33,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, event, example, given, note, settings
 from hypothesis import strategies as st
 
+from lawreport_cli.reader import ROW_STRIDE
 from lawreport_cli.records import load_workbook
 from lawreport_cli.safety import UnreadableWorkbook
 from lawreport_cli.schema import NON_RECORD_ROW_PATTERN, NO, SHEETS, YES, Column, SheetSchema
@@ -515,50 +516,66 @@ def check_invariants(path, plans: list[SheetPlan]) -> None:
                 f"finding about {finding.column} points at another column's cell: {finding}")
 
     # 2. headers found by name, whatever the spelling; a sheet without a required column gives
-    #    no records at all (its rows are left out under one sheet-level error)
+    #    no records at all (its rows are left out under one sheet-level error). Several sheets of
+    #    one kind are one table: it stands only when every one of them has its required columns.
+    kinds: dict[str, list[SheetPlan]] = {}
+    for plan in plans:
+        if plan.schema is not None:
+            kinds.setdefault(plan.schema.key, []).append(plan)
     usable = {}
-    for key, plan in first_of_kind.items():
-        written = {k for k, _, _ in plan.columns if k}
-        missing = [c.name for c in plan.schema.columns if c.column_required and c.key not in written]
-        # A sheet that needs one column of a group (地表水: 监测日期 or 月份) and has none of it.
-        missing += ["/".join(group) for group in plan.schema.one_of_columns if not set(group) & written]
-        if missing:
-            assert key not in workbook.records, f"{plan.name}: {missing} missing, yet the sheet gives records"
-            assert any(f.sheet == plan.name and f.code in ("missing-column", "header-not-found", "missing-one-of-columns")
-                       for f in workbook.findings), f"{plan.name}: {missing} missing without an error"
+    for key, group in kinds.items():
+        written_all: set[str] = set()
+        complete = True
+        for plan in group:
+            written = {k for k, _, _ in plan.columns if k}
+            written_all |= written
+            missing = [c.name for c in plan.schema.columns if c.column_required and c.key not in written]
+            # A sheet that needs one column of a group (地表水: 监测日期 or 月份) and has none of it.
+            missing += ["/".join(cols) for cols in plan.schema.one_of_columns if not set(cols) & written]
+            if missing:
+                complete = False
+                assert any(f.sheet == plan.name and f.code in ("missing-column", "header-not-found",
+                                                               "missing-one-of-columns")
+                           for f in workbook.findings), f"{plan.name}: {missing} missing without an error"
+        if not complete:
+            assert key not in workbook.records, f"{key}: a required column is missing, yet the table gives records"
             continue
-        assert key in workbook.records, f"sheet {plan.name!r} ({key}) was not read"
+        assert key in workbook.records, f"sheets {[plan.name for plan in group]} ({key}) were not read"
         read = {name for name in workbook.records[key].columns if not name.startswith("_")}
-        assert read == written, f"{plan.name}: header spellings {[c[1] for c in plan.columns]} read as {read}"
-        usable[key] = plan
+        if "waived" not in written_all and written_all & {"waived_exempted", "waived_reduced"}:
+            read.discard("waived")  # 免罚金额 / 减罚金额 give the 免减金额 the figures read
+        assert read == written_all, f"{key}: header spellings {[c[1] for p in group for c in p.columns]} read as {read}"
+        usable[key] = group
 
-    # 3. no row lost, none counted twice
-    for key, plan in usable.items():
-        records = workbook.records[key]
-        rows = records["_row"].to_list()
-        assert len(rows) == len(set(rows)), f"{plan.name}: a row is in the records twice: {sorted(rows)}"
-        errors = {f.row for f in workbook.findings if f.sheet == plan.name and f.severity == "error"}
-        expected = data_rows(plan)
-        lost = set(expected) - set(rows) - errors
-        assert not lost, (f"{plan.name}: rows {sorted(lost)} are neither in the records nor have an error: "
-                          f"{[expected[row] for row in sorted(lost)]}")
-        extra = set(rows) - set(expected)
-        assert not extra, f"{plan.name}: rows {sorted(extra)} are in the records but are not data rows"
-        with_error = set(rows) & errors
-        assert not with_error, f"{plan.name}: rows {sorted(with_error)} have an error yet are in the records"
-        # A value of a known column that is not blank but unreadable (an error value, #N/A)
-        # must not pass silently as blank.
-        for row in rows:
-            cells = expected[row]
-            for index, (column_key, _, _) in enumerate(plan.columns):
-                if column_key and cells[index][0] == "e":
-                    raise AssertionError(f"{plan.name}!row {row}: error value {cells[index][1]} in {column_key} "
-                                         "was read as blank, with no finding")
+    # 3. no row lost, none counted twice; each sheet's rows are its own (`_row` = part * ROW_STRIDE + row)
+    for key, group in usable.items():
+        all_rows = workbook.records[key]["_row"].to_list()
+        assert len(all_rows) == len(set(all_rows)), f"{key}: a row is in the records twice: {sorted(all_rows)}"
+        assert {row // ROW_STRIDE for row in all_rows} <= set(range(len(group))), f"{key}: rows of no sheet"
+        for part, plan in enumerate(group):
+            rows = [row % ROW_STRIDE for row in all_rows if row // ROW_STRIDE == part]
+            errors = {f.row for f in workbook.findings if f.sheet == plan.name and f.severity == "error"}
+            expected = data_rows(plan)
+            lost = set(expected) - set(rows) - errors
+            assert not lost, (f"{plan.name}: rows {sorted(lost)} are neither in the records nor have an error: "
+                              f"{[expected[row] for row in sorted(lost)]}")
+            extra = set(rows) - set(expected)
+            assert not extra, f"{plan.name}: rows {sorted(extra)} are in the records but are not data rows"
+            with_error = set(rows) & errors
+            assert not with_error, f"{plan.name}: rows {sorted(with_error)} have an error yet are in the records"
+            # A value of a known column that is not blank but unreadable (an error value, #N/A)
+            # must not pass silently as blank.
+            for row in rows:
+                cells = expected[row]
+                for index, (column_key, _, _) in enumerate(plan.columns):
+                    if column_key and cells[index][0] == "e":
+                        raise AssertionError(f"{plan.name}!row {row}: error value {cells[index][1]} in {column_key} "
+                                             "was read as blank, with no finding")
 
     # 4. money is exact to the fen
     plan = first_of_kind.get("penalties")
     if plan is not None and "penalties" in workbook.records:
-        records = workbook.records["penalties"]
+        records = workbook.records["penalties"].filter(workbook.records["penalties"]["_row"] < ROW_STRIDE)
         fine_at = next((i for i, (k, _, _) in enumerate(plan.columns) if k == "fine"), None)
         if fine_at is not None and "fine" in records.columns:
             unit = plan.columns[fine_at][2]

@@ -13,7 +13,7 @@ import polars as pl
 from . import values
 from .findings import Finding
 from .domain import aqi
-from .reader import RawSheet
+from .reader import ROW_STRIDE, RawSheet
 from .schema import Column
 
 TYPE_CODES = {"date": "bad-date", "number": "bad-number", "integer": "bad-number", "money": "bad-money",
@@ -31,7 +31,8 @@ class CheckedSheet:
     @property
     def usable(self) -> bool:
         """False when the header or a required column is missing: no figure can stand."""
-        return not any(finding.code in ("missing-column", "header-not-found", "missing-one-of-columns")
+        # A money unit that cannot be told would scale every amount: no figure stands either.
+        return not any(finding.code in ("missing-column", "header-not-found", "bad-unit", "missing-one-of-columns")
                        for finding in self.findings)
 
 
@@ -43,6 +44,8 @@ class _Collector:
         self.frame = frame
         self.findings: list[Finding] = list(sheet.findings)
         self.error_rows: set[int] = set()
+        # Rows named by a reader-level error (a formula without a value): no other finding on them.
+        self.muted: list[int] = []
 
     def add(self, mask: pl.Expr, key: str, code: str, value: pl.Expr | None = None,
             params: list[pl.Expr] = ()) -> None:
@@ -53,11 +56,17 @@ class _Collector:
         columns = [pl.col("_row"),
                    (value if value is not None else pl.col(f"{key}__raw")).cast(pl.Utf8).alias("_v")]
         columns += [param.cast(pl.Utf8).alias(f"_p{index}") for index, param in enumerate(params)]
+        if self.muted:
+            mask = mask & ~pl.col("_row").is_in(self.muted)
         hits = self.frame.filter(mask.fill_null(False)).select(columns)
         if hits.is_empty():
             return
         is_error = Finding(self.sheet.name, 0, 0, code).severity == "error"
+        several = len(self.sheet.parts) > 1
         for row in hits.iter_rows():
+            if several and key not in self.sheet.locate(row[0])[0].positions:
+                # A sheet of the table without this column: its own missing-column says so, once.
+                continue
             self.findings.append(self.sheet.finding(row[0], key, code, row[1], *row[2:]))
             if is_error:
                 self.error_rows.add(row[0])
@@ -69,9 +78,26 @@ def _fast_parsers(column: Column, sheet: RawSheet) -> list[pl.Expr] | None:
     if column.type == "date":
         return [values.parse_date_fast(raw).alias(column.key)]
     if column.type == "money":
-        fen, finer = values.parse_money_fen_fast(raw, sheet.units.get(column.key, "元"))
-        return [fen.alias(column.key), finer.alias(f"{column.key}__finer")]
+        return _money_parsers(column, sheet, values.parse_money_fen_fast)
     return None
+
+
+def _money_parsers(column: Column, sheet: RawSheet, parser) -> list[pl.Expr]:
+    """fen and finer-than-a-fen of a money column, in each part's own unit (sheets of one kind may differ)."""
+    raw = pl.col(f"{column.key}__raw")
+    by_part = sheet.unit_of(column.key)
+    units = sorted(set(by_part.values()))
+    if len(units) <= 1:
+        fen, finer = parser(raw, units[0] if units else "元")
+    else:
+        part = pl.col("_row") // ROW_STRIDE
+        fen = finer = None
+        for unit in units:
+            chosen = part.is_in([index for index, each in by_part.items() if each == unit])
+            unit_fen, unit_finer = parser(raw, unit)
+            fen = (pl.when(chosen).then(unit_fen) if fen is None else fen.when(chosen).then(unit_fen))
+            finer = (pl.when(chosen).then(unit_finer) if finer is None else finer.when(chosen).then(unit_finer))
+    return [fen.alias(column.key), finer.alias(f"{column.key}__finer")]
 
 
 def _parse(frame: pl.DataFrame, present: list[Column], sheet: RawSheet) -> pl.DataFrame:
@@ -102,8 +128,7 @@ def _parse_column(column: Column, sheet: RawSheet) -> list[pl.Expr]:
     if kind == "month":
         return [values.parse_month(raw).alias(column.key)]
     if kind == "money":
-        fen, finer = values.parse_money_fen(raw, sheet.units.get(column.key, "元"))
-        return [fen.alias(column.key), finer.alias(f"{column.key}__finer")]
+        return _money_parsers(column, sheet, values.parse_money_fen)
     if kind == "yes_no":
         return [values.parse_yes_no(raw).alias(column.key)]
     if kind == "choice":
@@ -116,14 +141,16 @@ def _parse_column(column: Column, sheet: RawSheet) -> list[pl.Expr]:
     return [values.clean_text(raw).alias(column.key)]
 
 
-def _money_fallback(frame: pl.DataFrame, column: Column, unit: str) -> pl.DataFrame:
+def _money_fallback(frame: pl.DataFrame, column: Column, sheet: RawSheet) -> pl.DataFrame:
     # Forms the columnar parser leaves out (1.5e+3 from a float's repr) go one by one;
     # they are rare, and a bad value ends up a finding either way.
     raw, key = f"{column.key}__raw", column.key
     odd = frame.filter(pl.col(raw).is_not_null() & pl.col(key).is_null())
     if odd.is_empty():
         return frame
-    fixes = {row: values.money_fen_slow(text, unit) for row, text in odd.select("_row", raw).iter_rows()}
+    units = sheet.unit_of(key)
+    fixes = {row: values.money_fen_slow(text, units.get(row // ROW_STRIDE, "元"))
+             for row, text in odd.select("_row", raw).iter_rows()}
     fixes = {row: fix for row, fix in fixes.items() if fix is not None}
     if not fixes:
         return frame
@@ -144,8 +171,12 @@ def check_sheet(sheet: RawSheet) -> CheckedSheet:
     frame = _parse(raw, present, sheet)
     for column in present:
         if column.type == "money":
-            frame = _money_fallback(frame, column, sheet.units.get(column.key, "元"))
+            frame = _money_fallback(frame, column, sheet)
     issues = _Collector(sheet, frame)
+    for row, key, code, value in sheet.cell_errors:
+        issues.findings.append(sheet.finding(row, key, code, value))
+        issues.error_rows.add(row)
+    issues.muted = sorted({row for row, _, _, _ in sheet.cell_errors})
     for group in schema.one_of_columns:
         if not any(key in frame.columns for key in group) and sheet.header_row:
             names = "、".join(schema.column(key).name for key in group)
@@ -175,8 +206,10 @@ def check_sheet(sheet: RawSheet) -> CheckedSheet:
             code = "negative-amount" if column.type == "money" else "negative-concentration"
             issues.add(typed < 0, key, code)
         if "off_scale" in column.rules:
-            top = aqi.BREAKPOINTS["o3_1h" if key == "o3_8h" else key][-1]
-            issues.add(typed > top, key, "concentration-off-scale")
+            # The top of the table of the standard in force on the row's day.
+            day = pl.col("date") if "date" in frame.columns else pl.lit(None, pl.Date)
+            issues.add(aqi.in_force(day, lambda standard: aqi.off_scale_expr(key, typed, standard)), key,
+                       "concentration-off-scale", params=[aqi.in_force(day, lambda standard: pl.lit(standard.id))])
         if "unique" in column.rules:
             _duplicates(issues, key, [key], "duplicate-case-number")
         if "unique_per_city" in column.rules:
@@ -195,7 +228,8 @@ def check_sheet(sheet: RawSheet) -> CheckedSheet:
     records = issues.frame
     if issues.error_rows:
         records = records.filter(~pl.col("_row").is_in(list(issues.error_rows)))
-    typed_columns = ["_row"] + [column.key for column in present] + [
+    typed_columns = ["_row"] + [column.key for column in present] + ["waived"] * (
+        "waived" in records.columns and "waived" not in sheet.frame.columns) + [
         extra for extra in records.columns if extra.startswith("_") and not extra.startswith("__") and extra != "_row"]
     records = records.select([name for name in typed_columns if name in records.columns])
     return CheckedSheet(sheet, records, issues.findings, len(issues.error_rows))
@@ -249,6 +283,34 @@ def rule_fine_matches_outcome(issues: _Collector, frame: pl.DataFrame) -> None:
         issues.add(punished & pl.col("filed_on__raw").is_null(), "filed_on", "penalty-without-filing-date",
                    params=[outcome])
     issues.add(outcome.is_in(["免罚", "不予处罚"]) & (fine > 0), "fine", "waived-with-fine", params=[outcome])
+    # DATA.md: a 处罚 or 减罚 fine below 100 元 is a warning (a 万元 column read as 元?).
+    issues.add(punished & (fine > 0) & (fine < SMALL_FINE_FEN), "fine", "fine-implausibly-small",
+               value=pl.format("{}.{}", fine // 100, (fine % 100).cast(pl.Utf8).str.zfill(2)))
+
+
+SMALL_FINE_FEN = 100 * 100
+
+
+def rule_waived_by_outcome(issues: _Collector, frame: pl.DataFrame) -> None:
+    # Separate 免罚金额 and 减罚金额 columns (as the report writes them): each serves its own outcome,
+    # and together they are the 免减金额 the figures read.
+    # One of them alone is what DATA.md's table has always said: a name of 免减金额, for both outcomes.
+    split = {"waived_exempted": "免罚", "waived_reduced": "减罚"}
+    present = [key for key in split if key in issues.frame.columns]
+    if not present:
+        return
+    if len(present) == 1 or "outcome" not in issues.frame.columns:
+        chosen = [pl.col(key) for key in present]
+    else:
+        outcome = pl.col("outcome")
+        for key in present:
+            # An open case (办理中) counts no amount either way: it is not held against it.
+            issues.add((pl.col(key).fill_null(0) != 0) & ~outcome.is_in([split[key], "办理中"]).fill_null(False), key,
+                       "waived-amount-wrong-outcome", params=[outcome.fill_null("")])
+        chosen = [pl.when(outcome == split[key]).then(pl.col(key)) for key in present]
+    if "waived" in issues.frame.columns:
+        chosen.insert(0, pl.col("waived"))
+    issues.frame = issues.frame.with_columns(pl.coalesce(chosen).alias("waived"))
 
 
 def rule_detention_needs_referral(issues: _Collector, frame: pl.DataFrame) -> None:
@@ -275,23 +337,29 @@ def rule_aqi_matches(issues: _Collector, frame: pl.DataFrame) -> None:
     six = list(aqi.POLLUTANTS)
     if not _has(frame, *six) or not ("aqi" in frame.columns or "level" in frame.columns):
         return
-    inputs = frame.select(["_row", *six, *(["o3_1h"] if "o3_1h" in frame.columns else [])])
-    computed = aqi.with_daily_aqi(inputs).select("_row", pl.col("aqi").alias("_aqi"), pl.col("level").alias("_level"))
+    # Each row with the standard in force on its day (a row without a date: the oldest).
+    day = pl.col("date") if "date" in frame.columns else pl.lit(None, pl.Date)
+    inputs = frame.select(["_row", day.alias("date"), *six, *(["o3_1h"] if "o3_1h" in frame.columns else [])])
+    computed = aqi.with_daily_aqi(inputs, "auto", name_standard=True).select(
+        "_row", pl.col("aqi").alias("_aqi"), pl.col("level").alias("_level"), pl.col("standard").alias("_standard"))
     issues.frame = issues.frame.join(computed, on="_row", how="left", maintain_order="left")
     if "aqi" in frame.columns:
         issues.add(pl.col("aqi").is_not_null() & (pl.col("aqi") != pl.col("_aqi")), "aqi", "aqi-mismatch",
-                   params=[pl.col("_aqi")])
+                   params=[pl.col("_aqi"), pl.col("_standard")])
     if "level" in frame.columns:
         issues.add(pl.col("level").is_not_null() & (pl.col("level") != pl.col("_level")), "level",
-                   "level-mismatch", params=[pl.col("_aqi"), pl.col("_level")])
-    issues.frame = issues.frame.drop("_aqi", "_level")
+                   "level-mismatch", params=[pl.col("_aqi"), pl.col("_level"), pl.col("_standard")])
+    issues.frame = issues.frame.drop("_aqi", "_level", "_standard")
 
 
 def rule_o3_1h_fallback(issues: _Collector, frame: pl.DataFrame) -> None:
     if "o3_8h" not in frame.columns:
         return
+    # Only where the day's standard takes O3_8h above its table into the 1-h table (HJ 633—2012).
     one_hour = pl.col("o3_1h") if "o3_1h" in frame.columns else pl.lit(None, pl.Float64)
-    issues.add((pl.col("o3_8h") > aqi.O3_8H_TOP) & one_hour.is_null(), "o3_8h", "o3-1h-missing")
+    day = pl.col("date") if "date" in frame.columns else pl.lit(None, pl.Date)
+    falls_back = aqi.in_force(day, lambda standard: pl.lit(standard.o3_8h_above_top is None))
+    issues.add((pl.col("o3_8h") > aqi.O3_8H_TOP) & one_hour.is_null() & falls_back, "o3_8h", "o3-1h-missing")
 
 
 def rule_date_or_month(issues: _Collector, frame: pl.DataFrame) -> None:
@@ -322,4 +390,5 @@ RULES = {
     "aqi_matches": rule_aqi_matches,
     "o3_1h_fallback": rule_o3_1h_fallback,
     "date_or_month": rule_date_or_month,
+    "waived_by_outcome": rule_waived_by_outcome,
 }

@@ -13,8 +13,11 @@ from pathlib import Path
 
 import click
 
+from .domain.standards import STANDARD_CHOICES  # pure data, no data library
+
 FORMATS = ("table", "markdown", "json", "csv", "prose")
-EXPORT_FORMATS = ("xlsx", "csv", "json", "md", "txt")
+EXPORT_FORMATS = ("xlsx", "csv", "json", "md", "txt", "docx")
+DEFAULT_EXPORT_FORMATS = ("xlsx", "csv", "json", "md", "txt")  # the Word draft only when asked for
 MAX_WARNINGS_SHOWN = 20
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -41,6 +44,20 @@ data_dir_option = click.option("--data-dir", type=click.Path(file_okay=False), d
                                     "(default: $LAWREPORT_DATA_DIR, the config file's data_dir, or data/).")
 config_option = click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
                              help="A lawreport.toml to read (default: ./lawreport.toml if present).")
+standard_option = click.option(
+    "--standard", type=click.Choice(STANDARD_CHOICES), default="auto", show_default=True,
+    help="HJ 633 table of the daily AQI: auto = the one in force on each day (HJ 633—2012 before "
+         "2026-03-01, HJ 633—2026 from then), or one table for every day of every year.")
+
+
+def _remember_verbose(ctx, _param, value):
+    # Where findings are shown for people (also on the error path), info ones are listed only when asked.
+    ctx.meta["verbose"] = value
+    return value
+
+
+verbose_option = click.option("--verbose", "-v", "verbose", is_flag=True, callback=_remember_verbose,
+                              help="Also list info findings (what each sheet was read as, headers not used).")
 section_option = click.option("--section", "sections", metavar="LIST", default=None,
                               help="Only these sections, comma-separated: air,water,inspections,penalties,compensation,indicators.")
 
@@ -60,14 +77,17 @@ def user_errors():
         click.echo(f"lawreport: {error}", err=True)
         sys.exit(2)
     except DataErrors as error:
+        from .findings import visible
         from .render.findings import findings_lines, tally
 
         _clear_progress_line()
         workbook = error.workbook
-        lang = click.get_current_context().meta.get("lang", "zh")
-        for line in findings_lines(workbook.findings, lang):
+        meta = click.get_current_context().meta
+        lang = meta.get("lang", "zh")
+        shown = visible(workbook.findings, meta.get("verbose", False))
+        for line in findings_lines(shown, lang):
             click.echo(line, err=True)
-        click.echo(tally(workbook.findings, workbook.source), err=True)
+        click.echo(tally(shown, workbook.source), err=True)
         click.echo(f"lawreport: {workbook.source} has errors; nothing computed "
                    f"(fix them, or use --keep-going to compute from the valid rows)", err=True)
         sys.exit(1)
@@ -113,7 +133,8 @@ def _report_warnings(findings, rows_left_out: int, lang: str, quiet: bool = Fals
 
     if quiet:
         return
-    warnings = [finding for finding in findings if finding.severity == "warning"]
+    shown = ("warning", "info") if click.get_current_context().meta.get("verbose") else ("warning",)
+    warnings = [finding for finding in findings if finding.severity in shown]
     for line in findings_lines(warnings[:MAX_WARNINGS_SHOWN], lang):
         click.echo(line, err=True)
     if len(warnings) > MAX_WARNINGS_SHOWN:
@@ -140,10 +161,11 @@ def cli():
 @cli.command(context_settings=CONTEXT)
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True))
 @format_option(("table", "json"))
-@click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
+@click.option("--strict", is_flag=True, help="Warnings fail too (exit 1); info findings never do.")
 @lang_option
 @year_option
-def validate(files, output_format, strict, lang, year):
+@verbose_option
+def validate(files, output_format, strict, lang, year, verbose):
     """Check workbooks against the data contract; list every problem at its cell.
 
     \b
@@ -154,6 +176,7 @@ def validate(files, output_format, strict, lang, year):
     Exit 0 when no file has an error (with --strict, no warning either), 1 when
     one has, 2 when a file cannot be read at all.
     """
+    from .findings import visible
     from .records import load_workbook
     from .render.findings import dumps, findings_json, findings_lines, is_ok, tally
     from .safety import UnreadableWorkbook
@@ -174,9 +197,10 @@ def validate(files, output_format, strict, lang, year):
         if output_format == "json":
             documents.append({"file": str(path), **findings_json(workbook.findings, strict, lang)})
         else:
-            for line in findings_lines(workbook.findings, lang):
+            shown = visible(workbook.findings, verbose)
+            for line in findings_lines(shown, lang):
                 click.echo(line)
-            click.echo(tally(workbook.findings, str(path)))
+            click.echo(tally(shown, str(path)))
     if output_format == "json" and documents:
         if len(files) == 1:
             documents[0].pop("file")
@@ -191,11 +215,13 @@ def validate(files, output_format, strict, lang, year):
 @through_option
 @format_option()
 @section_option
+@standard_option
 @lang_option
 @keep_going_option
 @year_option
 @config_option
-def summarize(file, through, output_format, sections, lang, keep_going, year, config_path):
+@verbose_option
+def summarize(file, through, output_format, sections, standard, lang, keep_going, year, config_path, verbose):
     """Print every figure of the annual report for one workbook.
 
     \b
@@ -215,7 +241,7 @@ def summarize(file, through, output_format, sections, lang, keep_going, year, co
         lang = _lang(lang, config)
         progress = Progress()
         summary = summary_of(Path(file), through or config.through, parse_sections(sections), keep_going, year,
-                             progress)
+                             progress, standard)
         progress.done()
         _report_warnings(summary.findings, summary.rows_left_out, lang)
         click.echo(SUMMARY_FORMATS[output_format](summary, lang).rstrip("\n"))
@@ -226,11 +252,13 @@ def summarize(file, through, output_format, sections, lang, keep_going, year, co
 @through_option
 @format_option()
 @section_option
+@standard_option
 @lang_option
 @keep_going_option
 @data_dir_option
 @config_option
-def compare(years, through, output_format, sections, lang, keep_going, data_dir, config_path):
+@verbose_option
+def compare(years, through, output_format, sections, standard, lang, keep_going, data_dir, config_path, verbose):
     """Year-on-year changes over the same span (同期), read in each figure's good direction.
 
     \b
@@ -251,7 +279,8 @@ def compare(years, through, output_format, sections, lang, keep_going, data_dir,
         directory = data_dir_of(data_dir, config.data_dir)
         paths = [resolve_workbook(argument, directory) for argument in years]
         progress = Progress()
-        result = compare_paths(paths, through or config.through, parse_sections(sections), keep_going, progress)
+        result = compare_paths(paths, through or config.through, parse_sections(sections), keep_going, progress,
+                               standard)
         progress.done()
         for comparison in result.comparisons:
             _report_warnings(comparison.current.findings, comparison.current.rows_left_out, lang)
@@ -271,14 +300,21 @@ def compare(years, through, output_format, sections, lang, keep_going, data_dir,
 @click.option("--to", "out_dir", type=click.Path(file_okay=False), default=None,
               help="Directory to write into (default: the config file's output_dir, or reports/).")
 @click.option("--format", "formats", metavar="LIST", default=None,
-              help=f"Comma-separated: {','.join(EXPORT_FORMATS)} (default: the config file's, or all).")
+              help=f"Comma-separated: {','.join(EXPORT_FORMATS)} (default: the config file's, "
+                   f"or {','.join(DEFAULT_EXPORT_FORMATS)}).")
 @through_option
+@standard_option
 @lang_option
 @keep_going_option
 @data_dir_option
 @config_option
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
-def export(file, previous, out_dir, formats, through, lang, keep_going, data_dir, config_path, quiet):
+@click.option("--template", "template", type=click.Path(dir_okay=False), default=None,
+              help="Fill this Word document's placeholders (lawreport fields lists them) into "
+                   "<year>-<template name>.docx; other formats only with --format.")
+@verbose_option
+def export(file, previous, out_dir, formats, through, standard, lang, keep_going, data_dir, config_path, quiet,
+           template, verbose):
     """Write the figures as files, atomically, for people and for cron.
 
     \b
@@ -297,9 +333,10 @@ def export(file, previous, out_dir, formats, through, lang, keep_going, data_dir
     with user_errors():
         config = _settings(config_path)
         lang = _lang(lang, config)
-        chosen = [part.strip() for part in formats.split(",")] if formats else list(config.formats or EXPORT_FORMATS)
+        default_formats = [] if template else list(config.formats or DEFAULT_EXPORT_FORMATS)
+        chosen = [part.strip() for part in formats.split(",")] if formats else default_formats
         unknown = [part for part in chosen if part not in EXPORT_FORMATS]
-        if unknown or not chosen:
+        if unknown or not (chosen or template):
             raise UsageError(f"unknown export format {', '.join(unknown) or '(none)'}; "
                              f"choose from {','.join(EXPORT_FORMATS)}")
         through = through or config.through
@@ -309,18 +346,67 @@ def export(file, previous, out_dir, formats, through, lang, keep_going, data_dir
         progress = Progress(quiet)
         if previous:
             result = compare_paths([resolve_workbook(previous, directory), current_path], through, None, keep_going,
-                                   progress)
+                                   progress, standard)
             comparison = result.comparisons[-1]
             summary = comparison.current
         else:
-            summary = summary_of(current_path, through, None, keep_going, progress=progress)
+            summary = summary_of(current_path, through, None, keep_going, progress=progress, standard=standard)
         progress.done()
         _report_warnings(summary.findings, summary.rows_left_out, lang, quiet)
         target = Path(out_dir or config.output_dir or "reports")
-        written = export_reports(summary, comparison, target, chosen, lang=lang)
+        if template:
+            from .render.docx_template import export_with_template
+
+            written = export_with_template(summary, comparison, target, chosen, Path(template), lang=lang)
+        else:
+            written = export_reports(summary, comparison, target, chosen, lang=lang)
         if not quiet:
             for path in written:
                 click.echo(str(path))
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("file", type=click.Path(dir_okay=True))
+@click.option("--compare-with", "previous", metavar="YEAR_OR_FILE", default=None,
+              help="Add the year-on-year fields, compare['<id>'], against this year or workbook.")
+@format_option(("table", "json"))
+@through_option
+@standard_option
+@lang_option
+@keep_going_option
+@data_dir_option
+@config_option
+def fields(file, previous, output_format, through, standard, lang, keep_going, data_dir, config_path):
+    """List every placeholder a Word template can use (export --template), with its value.
+
+    \b
+      lawreport fields data/2023.xlsx --compare-with 2022
+      penalties.fines              609.7157
+      indicators.学法次数           9
+      compare['air.so2'].text      改善14.3%
+      tables.penalties             11行 {%tr for row in tables.penalties %} row.label, row.value, ...
+    """
+    from .jobs import compare_paths, data_dir_of, resolve_workbook, summary_of
+    from .render.docx_template import fields_json, fields_table
+
+    with user_errors():
+        config = _settings(config_path)
+        lang = _lang(lang, config)
+        directory = data_dir_of(data_dir, config.data_dir)
+        current_path = resolve_workbook(file, directory)
+        through = through or config.through
+        progress = Progress()
+        comparison = None  # the same summary and comparison as export makes
+        if previous:
+            comparison = compare_paths([resolve_workbook(previous, directory), current_path], through, None,
+                                       keep_going, progress, standard).comparisons[-1]
+            summary = comparison.current
+        else:
+            summary = summary_of(current_path, through, None, keep_going, progress=progress, standard=standard)
+        progress.done()
+        _report_warnings(summary.findings, summary.rows_left_out, lang)
+        render = fields_json if output_format == "json" else fields_table
+        click.echo(render(summary, comparison, lang).rstrip("\n"))
 
 
 def main() -> None:

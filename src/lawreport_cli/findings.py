@@ -5,7 +5,17 @@ from dataclasses import dataclass, field
 
 from .codes import CODES
 
-SEVERITY_ORDER = {"error": 0, "warning": 1}
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+class Localized(tuple):
+    """A message parameter worded per language: Localized(zh, en) shows as the message's language."""
+
+    def __new__(cls, zh: str, en: str):
+        return super().__new__(cls, (zh, en))
+
+    def text(self, lang: str) -> str:
+        return self[1] if lang == "en" else self[0]
 
 
 def column_letter(index: int) -> str:
@@ -51,7 +61,8 @@ class Finding:
     def message(self, lang: str = "zh") -> str:
         entry = CODES[self.code]
         template = entry.en if lang == "en" else entry.zh
-        return template.format(*self.params, column=self.column, value=self.value)
+        params = [param.text(lang) if isinstance(param, Localized) else param for param in self.params]
+        return template.format(*params, column=self.column, value=self.value)
 
     def to_dict(self, lang: str = "zh") -> dict:
         return {
@@ -67,5 +78,12 @@ class Finding:
 
 
 def count_by_severity(findings) -> tuple[int, int]:
+    """(errors, warnings); info findings are neither."""
     errors = sum(1 for finding in findings if finding.severity == "error")
-    return errors, len(findings) - errors
+    warnings = sum(1 for finding in findings if finding.severity == "warning")
+    return errors, warnings
+
+
+def visible(findings, verbose: bool = False) -> list:
+    """The findings a listing for people shows: info ones only when asked (--verbose)."""
+    return list(findings) if verbose else [finding for finding in findings if finding.severity != "info"]

@@ -52,8 +52,8 @@ def load_checked(path: Path, keep_going: bool = False, year: int | None = None, 
 
 
 def summary_of(path: Path, through: int | None = None, sections: list[str] | None = None,
-               keep_going: bool = False, year: int | None = None, progress=None) -> Summary:
-    return summarize(load_checked(path, keep_going, year, progress), through, sections)
+               keep_going: bool = False, year: int | None = None, progress=None, standard: str = "auto") -> Summary:
+    return summarize(load_checked(path, keep_going, year, progress), through, sections, standard)
 
 
 @dataclass
@@ -63,8 +63,12 @@ class CompareResult:
 
 
 def compare_paths(paths: list[Path], through: int | None = None, sections: list[str] | None = None,
-                  keep_going: bool = False, progress=None) -> CompareResult:
-    """Year on year over the same span (同期) of every workbook."""
+                  keep_going: bool = False, progress=None, standard: str = "auto") -> CompareResult:
+    """Year on year over the same span (同期) of every workbook, like-for-like (同口径).
+
+    The earlier year of each pair is computed day by day with the AQI standard the
+    same calendar date of the later year uses (or the forced `standard`).
+    """
     if len(paths) < 2:
         raise UsageError("compare needs at least two years or workbooks")
     workbooks = [load_checked(path, keep_going, progress=progress) for path in paths]
@@ -77,6 +81,8 @@ def compare_paths(paths: list[Path], through: int | None = None, sections: list[
             short = [str(workbook.year) for workbook in workbooks if workbook.last_month == shortest]
             note = (f"{'、'.join(short)}年数据截至{shortest}月，各年均按1-{shortest}月同期比较"
                     f" (data of {', '.join(short)} end in month {shortest}; every year is cut to months 1-{shortest})")
-    summaries = [summarize(workbook, through, sections) for workbook in workbooks]
-    comparisons = [compare(before, after, note) for before, after in zip(summaries, summaries[1:])]
+    currents = [summarize(workbook, through, sections, standard) for workbook in workbooks[1:]]
+    befores = [summarize(workbook, through, sections, standard, like_for_like_with=later.year)
+               for workbook, later in zip(workbooks, workbooks[1:])]
+    comparisons = [compare(before, after, note) for before, after in zip(befores, currents)]
     return CompareResult(comparisons, note)

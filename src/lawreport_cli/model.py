@@ -34,6 +34,13 @@ class Summary:
     # "by_city" table's rows (given either way, they are kept the same).
     entities: dict[str, Entities] = field(default_factory=dict)
     extra: dict[str, object] = field(default_factory=dict)  # further top-level JSON entries
+    # The standards the air figures were computed with, as JSON names them ({"aqi": [{"id",
+    # "from", "to"}], "annual": "HJ 663-2013"}); None without an air section.
+    standards: dict | None = None
+    # Like-for-like (同口径): which days were recomputed with another year's standard, or "";
+    # and those days as spans ({"id", "from", "to"}).
+    standards_note: str = ""
+    recomputed: list[dict] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if "by_city" in self.entities:
@@ -56,8 +63,10 @@ class Summary:
         doc = {
             "source": self.source,
             "period": self.period.to_dict(),
-            "metrics": {mid: figure_dict(figure, lang) for mid, figure in self.figures.items()},
         }
+        if self.standards is not None:
+            doc["standards"] = self.standards
+        doc["metrics"] = {mid: figure_dict(figure, lang) for mid, figure in self.figures.items()}
         for key, table in self.entities.items():
             if table.rows:
                 doc[key] = table.to_dict(lang)
@@ -103,6 +112,18 @@ class Comparison:
     ranks: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
+    def standards(self) -> dict | None:
+        """Both years' standards, oldest day first, in the shape of Summary.standards."""
+        years = [summary.standards for summary in (self.previous, self.current) if summary.standards]
+        if not years:
+            return None
+        return {"aqi": [span for standards in years for span in standards["aqi"]], "annual": years[-1]["annual"]}
+
+    @property
+    def standards_note(self) -> str:
+        return self.previous.standards_note
+
+    @property
     def only_previous(self) -> list[str]:
         return [mid for mid, change in self.changes.items() if change.current is None]
 
@@ -115,12 +136,22 @@ class Comparison:
         doc = {
             "previous": {"source": self.previous.source, "period": self.previous.period.to_dict()},
             "current": {"source": self.current.source, "period": self.current.period.to_dict()},
+        }
+        for key, summary in (("previous", self.previous), ("current", self.current)):
+            if summary.standards is not None:
+                doc[key]["standards"] = summary.standards
+        if self.standards is not None:
+            doc["standards"] = self.standards
+        if self.standards_note:
+            doc["standards_note"] = self.standards_note
+        doc.update({
             "metrics": both,
             "only_previous": self.only_previous,
             "only_current": self.only_current,
-        }
-        if self.period_note:
-            doc["note"] = self.period_note
+        })
+        notes = [note for note in (self.period_note, self.standards_note) if note]
+        if notes:
+            doc["note"] = "；".join(notes)
         if self.by_city:
             doc["by_city"] = {}
             for city, changes in self.by_city.items():

@@ -36,6 +36,11 @@ class Workbook:
     def warnings(self) -> list[Finding]:
         return [finding for finding in self.findings if finding.severity == "warning"]
 
+    @property
+    def infos(self) -> list[Finding]:
+        """What was read as what (a sheet by its header, a header not used): never a fault."""
+        return [finding for finding in self.findings if finding.severity == "info"]
+
 
 def load_workbook(path: str | os.PathLike, year: int | None = None,
                   progress: Callable[[str], None] | None = None) -> Workbook:

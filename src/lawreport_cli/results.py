@@ -147,3 +147,13 @@ class SectionResult:
     notes: list[str] = field(default_factory=list)
     # Further top-level JSON entries of the section (air's "standards"), merged as they are.
     extra: dict[str, object] = field(default_factory=dict)
+
+    # Callers written before the one shape unpack a section as (figures, by_city, monthly)
+    # and read `.standards` (the air tests do); both stay valid.
+    def __iter__(self):
+        by_city = next((table.rows for table in self.entities if table.key == "by_city"), {})
+        return iter((self.figures, by_city, self.monthly))
+
+    @property
+    def standards(self) -> dict | None:
+        return self.extra.get("standards")

@@ -107,12 +107,18 @@ PENALTIES = SheetSchema(
         Column("decided_on", "决定日期", ("决定日期", "decided_on"), "date", True),
         Column("outcome", "处理结果", ("处理结果", "结果", "outcome"), "choice", True, choices=OUTCOMES),
         Column("fine", "罚款金额", ("罚款金额", "罚款", "fine"), "money", True, rules=("nonnegative",)),
-        Column("waived", "免减金额", ("免减金额", "免罚金额", "减罚金额", "waived"), "money", rules=("nonnegative",)),
-        Column("referred", "移送公安", ("移送公安", "移送", "referred"), "yes_no"),
+        Column("waived", "免减金额", ("免减金额", "waived"), "money", rules=("nonnegative",)),
+        # The report's own two columns: each serves its outcome (a lone one of them is read as 免减金额).
+        Column("waived_exempted", "免罚金额", ("免罚金额", "免予处罚金额", "exempted_amount"), "money",
+               rules=("nonnegative",)),
+        Column("waived_reduced", "减罚金额", ("减罚金额", "减轻处罚金额", "reduced_amount"), "money",
+               rules=("nonnegative",)),
+        Column("referred", "移送公安", ("移送公安", "移送公安机关", "移送", "referred"), "yes_no"),
         Column("detention", "行政拘留", ("行政拘留", "detention"), "yes_no"),
-        Column("legal_review", "法制审核", ("法制审核", "重大案件审核", "legal_review"), "yes_no"),
+        Column("legal_review", "法制审核", ("法制审核", "重大案件审核", "重大案件法制审核", "legal_review"), "yes_no"),
     ),
-    row_rules=("outcome_needs_decision", "decision_after_filing", "fine_matches_outcome", "detention_needs_referral"),
+    row_rules=("outcome_needs_decision", "decision_after_filing", "fine_matches_outcome", "detention_needs_referral",
+               "waived_by_outcome"),
     row_date=("decided_on", "filed_on"),
 )
 
@@ -222,6 +228,13 @@ BY_KEY = {sheet.key: sheet for sheet in SHEETS}
 # Rows that are not records: totals and notes under the table (DATA.md, "What real exports look like").
 # The note words need their colon: 负责人约谈次数 or 填报人员数 are real indicators.
 NON_RECORD_ROW_PATTERN = r"^\s*(合\s*计|总\s*计|小\s*计|(?:注|备注|填报人|填表人|制表|制表人|审核人|负责人)\s*[:：]|注\s*[0-9])"
+
+# Money columns whose unit the header may not state: a line above the table says it.
+# `金额单位：万元`, `单位：万元`, also inside a title (`2023年行政处罚台账（金额单位：万元）`).
+# The unit must stand alone after the colon: 填报单位：某某元和区生态环境局 is no unit line.
+UNIT_LINE_PATTERN = r"(?:金额)?单位\s*[:：]\s*((?:十|百|千|万|十万|百万|千万|亿)?元)(?![\u4e00-\u9fff])"
+# A yes/no column may be headed as a question: 是否移送公安机关 is 移送公安机关.
+QUESTION_PREFIX = "是否"
 
 YES = ("是", "y", "yes", "true", "1", "√", "✓", "✔")
 NO = ("否", "n", "no", "false", "0", "×", "✗", "✘")

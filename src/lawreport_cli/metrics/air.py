@@ -15,6 +15,7 @@ from ..numbers import half_up
 from ..domain.ranking import rank_competition
 from ..domain.aqi import LEVELS, POLLUTANTS, composite_index, half_up_fraction, percentile, with_daily_aqi
 from .registry import BY_ID, METRICS
+from ..domain.standards import Plan, plan_for
 
 # Concentrations are summed exactly as integers of 1e-6 of their unit (data carry
 # at most a few decimals), so a mean exactly at .5 rounds up, whatever the row count.
@@ -90,9 +91,13 @@ def _monthly(frame: pl.DataFrame, period: Period) -> dict[str, list]:
     return series
 
 
-def compute_air(records: pl.DataFrame, period: Period) -> SectionResult:
-    """The air section: top-level figures, by_city figures (entities), monthly series.
+def compute_air(records: pl.DataFrame, period: Period, plan: Plan | None = None) -> SectionResult:
+    """The air section: top-level figures, by_city figures (entities), monthly series, and
+    extra["standards"], the JSON "standards" value ({"aqi": [spans], "annual": ...}) of the
+    plan the days were computed with (absent when the period has no air rows).
 
+    Each day's AQI and level come from the standard `plan` gives its date
+    (default: the one in force on it); the annual figures follow HJ 663-2013.
     One city (the city column absent, all null, or one name): top-level figures
     and monthly series, by_city empty. Several cities (null counts as one
     unnamed city): every figure per city plus the two ranks, top level empty.
@@ -100,18 +105,20 @@ def compute_air(records: pl.DataFrame, period: Period) -> SectionResult:
     frame = _in_period(records, period)
     if frame.height == 0:
         return SectionResult()
+    plan = plan or plan_for(period.start, period.end)
+    standards = {"standards": plan.to_dict()}
     city = pl.col("city") if "city" in frame.columns else pl.lit(None, dtype=pl.String)
     frame = frame.with_columns(city.cast(pl.String).fill_null(UNNAMED_CITY).alias("__city"))
     needed = [*POLLUTANTS] + (["o3_1h"] if "o3_1h" in frame.columns else [])
     frame = with_daily_aqi(
-        frame.select("date", "__city", *[pl.col(c).cast(pl.Float64) for c in needed])
+        frame.select("date", "__city", *[pl.col(c).cast(pl.Float64) for c in needed]), plan
     )
     stats = _city_stats(frame)
     per_city = {row["__city"]: _figures_of(row) for row in stats.iter_rows(named=True)}
 
     if len(per_city) == 1:
         (figures,) = per_city.values()
-        return SectionResult(figures, monthly=_monthly(frame, period))
+        return SectionResult(figures, monthly=_monthly(frame, period), extra=standards)
 
     def value(city_figures: dict[str, Figure], mid: str):
         figure = city_figures.get(mid)
@@ -124,4 +131,4 @@ def compute_air(records: pl.DataFrame, period: Period) -> SectionResult:
         ranks = rank_competition({c: value(f, mid) for c, f in per_city.items()}, higher)
         for c, rank in ranks.items():
             per_city[c][rank_id] = Figure(BY_ID[rank_id], rank)
-    return SectionResult(entities=[city_entities(per_city)])
+    return SectionResult(entities=[city_entities(per_city)], extra=standards)

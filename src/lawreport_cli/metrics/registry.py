@@ -43,12 +43,13 @@ class SectionDef:
     sheet: str  # the schema key of the sheet (schema.BY_KEY)
     compute_path: str
     prose_path: str = ""
+    options: tuple[str, ...] = ()  # what compute takes from summarize by name ("plan": the air standards)
 
     def title_for(self, lang: str) -> str:
         return self.title_en if lang == "en" else self.title
 
-    def compute(self, records, period):
-        return _resolve(self.compute_path)(records, period)
+    def compute(self, records, period, **options):
+        return _resolve(self.compute_path)(records, period, **options)
 
     @property
     def prose(self) -> dict | None:
@@ -60,13 +61,13 @@ def _resolve(path: str):
     return getattr(importlib.import_module(module), name)
 
 
-def _s(id, title, title_en, compute, prose="") -> SectionDef:
-    return SectionDef(id, title, title_en, id, f"lawreport_cli.metrics.{id}:{compute}", prose)
+def _s(id, title, title_en, compute, prose="", options=()) -> SectionDef:
+    return SectionDef(id, title, title_en, id, f"lawreport_cli.metrics.{id}:{compute}", prose, options)
 
 
 # In report order; `summarize` computes, and every renderer shows, the sections in this order.
 SECTIONS: dict[str, SectionDef] = {section.id: section for section in (
-    _s("air", "空气质量", "Air quality", "compute_air"),
+    _s("air", "空气质量", "Air quality", "compute_air", options=("plan",)),
     _s("water", "地表水", "Surface water", "compute_water", "lawreport_cli.metrics.water:PROSE"),
     _s("inspections", "执法检查", "Enforcement inspections", "compute_inspections"),
     _s("penalties", "行政处罚", "Administrative penalties", "compute_penalties"),

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from ..model import Comparison, Summary
 from . import csvout, jsonout, markdown, prose, table, xlsx
+from .docx import summary_docx
 
 SUMMARY_FORMATS: dict[str, Callable[[Summary, str], str]] = {
     "table": table.summary_table,
@@ -60,6 +61,7 @@ FILE_EXPORTERS: dict[str, Callable[[Summary, Comparison | None, str], bytes]] = 
     "json": export_json,
     "md": export_markdown,
     "txt": export_prose,
+    "docx": summary_docx,
 }
 
 

@@ -27,10 +27,12 @@ def findings_lines(findings: list[Finding], lang: str = "zh") -> list[str]:
 
 def tally(findings: list[Finding], source: str) -> str:
     errors, warnings = count_by_severity(findings)
+    infos = len(findings) - errors - warnings
     noun = "finding" if len(findings) == 1 else "findings"
     error_noun = "error" if errors == 1 else "errors"
     warning_noun = "warning" if warnings == 1 else "warnings"
-    return f"{len(findings)} {noun} ({errors} {error_noun}, {warnings} {warning_noun}) in {source}"
+    info_part = f", {infos} info" if infos else ""
+    return f"{len(findings)} {noun} ({errors} {error_noun}, {warnings} {warning_noun}{info_part}) in {source}"
 
 
 def is_ok(findings: list[Finding], strict: bool) -> bool:

@@ -14,7 +14,8 @@ from tabulate import tabulate
 
 from ..metrics.registry import SECTIONS, MetricDef, metric_for
 from ..model import Change, Comparison, Entities, Figure, Summary, format_value
-from .words import section_title, signed, unit_suffix, word, year_label, yoy_text
+from ..findings import count_by_severity
+from .words import section_title, signed, standards_line, unit_suffix, word, year_label, yoy_text
 
 
 @dataclass
@@ -23,6 +24,7 @@ class Block:
     headers: list[str]
     rows: list[list[str]]
     align: tuple[str, ...]
+    note: str = ""  # a line under the table (the air section's standards)
 
 
 def by_section(items: dict) -> dict[str, list]:
@@ -98,6 +100,8 @@ def summary_blocks(summary: Summary, lang: str = "zh") -> list[Block]:
             block = entity_block(table, section, entity_title, lang)
             if block:
                 blocks.append(block)
+        if section == "air" and blocks:
+            blocks[-1].note = standards_line(summary.standards, lang)
     return blocks
 
 
@@ -105,9 +109,9 @@ def summary_footer(summary: Summary, lang: str = "zh") -> list[str]:
     lines = []
     if summary.rows_left_out:
         lines.append(word("rows_left_out", lang).format(n=summary.rows_left_out))
-    if summary.findings:
-        errors = sum(1 for finding in summary.findings if finding.severity == "error")
-        lines.append(word("findings", lang).format(errors=errors, warnings=len(summary.findings) - errors))
+    errors, warnings = count_by_severity(summary.findings)  # info findings are not counted here
+    if errors or warnings:
+        lines.append(word("findings", lang).format(errors=errors, warnings=warnings))
     lines.extend(word("note", lang) + note for note in summary.notes)
     return lines
 
@@ -129,9 +133,12 @@ def compare_blocks(comparison: Comparison, lang: str = "zh") -> list[Block]:
     align = ("left", "right", "right", "right", "left", "left")
     blocks: list[Block] = []
     both = {mid: change for mid, change in comparison.changes.items() if not change.one_sided}
+    last_air = None  # the air block the standards line goes under
     for section, changes in by_section(both).items():
         rows = [_change_row(change, lang) for change in changes]
         blocks.append(Block(f"{section_title(section, lang)}  ({period})", headers, rows, align))
+        if section == "air":
+            last_air = blocks[-1]
     city_sections = {c.metric.section for changes in comparison.by_city.values() for c in changes.values()}
     for section in ordered_sections(city_sections):
         rows = []
@@ -141,6 +148,8 @@ def compare_blocks(comparison: Comparison, lang: str = "zh") -> list[Block]:
                     rows.append([city] + _change_row(change, lang))
         title = f"{section_title(section, lang)} · {word('by_city', lang)}  ({period})"
         blocks.append(Block(title, [word("city", lang)] + headers, rows, ("left",) + align))
+        if section == "air":
+            last_air = blocks[-1]
     metrics = rank_metrics(comparison)
     if metrics:
         rows = [[city] + [str(ranks[m.id]) if m.id in ranks else "" for m in metrics]
@@ -148,6 +157,9 @@ def compare_blocks(comparison: Comparison, lang: str = "zh") -> list[Block]:
         title = f"{section_title('air', lang)} · {word('improvement_ranks', lang)}  ({period})"
         blocks.append(Block(title, [word("city", lang)] + [m.label_for(lang) + unit_suffix(m) for m in metrics],
                             rows, ("left",) + ("right",) * len(metrics)))
+        last_air = blocks[-1]
+    if last_air is not None:
+        last_air.note = standards_line(comparison.standards, lang)
     return blocks
 
 
@@ -162,6 +174,8 @@ def compare_header_lines(comparison: Comparison, lang: str = "zh") -> list[str]:
     lines = [f"{year_label(previous.year, lang)} ({previous.source}) → {year_label(current.year, lang)} ({current.source})"]
     if comparison.period_note:
         lines.append(word("note", lang) + comparison.period_note)
+    if comparison.standards_note:
+        lines.append(word("note", lang) + comparison.standards_note)
     return lines
 
 

@@ -21,7 +21,8 @@ def escape(text: str) -> str:
 def _markdown_block(block: Block) -> str:
     escaped = Block(escape(block.title), [escape(h) for h in block.headers],
                     [[escape(cell) for cell in row] for row in block.rows], block.align)
-    return f"## {escaped.title}\n\n" + tabulate_block(escaped, "github")
+    text = f"## {escaped.title}\n\n" + tabulate_block(escaped, "github")
+    return text + f"\n\n{escape(block.note)}" if block.note else text
 
 
 def _document(title: str, head: list[str], blocks: list[Block], tail: list[str], lang: str) -> str:

@@ -20,7 +20,7 @@ from decimal import ROUND_FLOOR, Decimal
 from ..metrics.registry import IMPROVEMENT_RANKED, SECTIONS, MetricDef
 from ..model import Change, Comparison, Summary, format_value
 from ..numbers import FEN_PER_WAN, wan_text
-from .words import section_title, yoy_text
+from .words import section_title, standards_line, yoy_text
 
 PHRASES: dict[str, str] = {
     # -- spans of time --
@@ -88,6 +88,12 @@ PHRASES: dict[str, str] = {
     "yoy.rank_worse": "较去年同期后退{n}个位次",
     "yoy.rank_same": "与去年同期持平",
     "improvement_rank": "改善幅度居第{n}位",
+    # -- the air standards (按HJ 633—2026计) --
+    "standard": "按{title}计",
+    "standard_span": "{span}按{title}计",
+    "standard_join": "、",
+    "like_for_like": "同比按同口径（{year}年{spans}重新计算）",
+    "like_for_like_span": "{span}按{title}",
     # -- openers --
     "place": "全市",
     "cities": "{n}个城市中，",
@@ -279,8 +285,38 @@ class _Place:
         return sentences
 
 
+def _day_span(start: str, end: str) -> str:
+    first, last = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+    day = PHRASES["day"]
+    return PHRASES["range"].format(start=day.format(m=first.month, d=first.day),
+                                   end=day.format(m=last.month, d=last.day))
+
+
+def standards_clause(summary: Summary, comparison: Comparison | None = None) -> str:
+    """"按HJ 633—2026计，", or per span for a year under two standards; with the 同口径 clause
+    of a comparison whose previous year was recomputed. "" without standards."""
+    from ..domain.standards import title_of
+
+    if not summary.standards:
+        return ""
+    spans = summary.standards["aqi"]
+    if len(spans) == 1:
+        clause = PHRASES["standard"].format(title=title_of(spans[0]["id"]))
+    else:
+        clause = PHRASES["standard_join"].join(
+            PHRASES["standard_span"].format(span=_day_span(span["from"], span["to"]), title=title_of(span["id"]))
+            for span in spans)
+    clause += "，"
+    previous = comparison.previous if comparison else None
+    if previous is not None and previous.recomputed:
+        clause += PHRASES["like_for_like"].format(year=previous.year, spans=PHRASES["standard_join"].join(
+            PHRASES["like_for_like_span"].format(span=_day_span(span["from"], span["to"]), title=title_of(span["id"]))
+            for span in previous.recomputed)) + "，"
+    return clause
+
+
 def _air_paragraph(summary: Summary, comparison: Comparison | None) -> str:
-    span = span_text(summary, "air")
+    span = span_text(summary, "air") + standards_clause(summary, comparison)
     spec = PARAGRAPHS["air"]
     if summary.by_city:
         city_changes = comparison.by_city if comparison else {}
@@ -374,8 +410,15 @@ def _en(summary: Summary, comparison: Comparison | None) -> str:
                         clauses.append(f"{entity}: {metric.label_en} {format_value(metric, figure.value)}"
                                        f"{_en_unit(metric)}")
         if clauses:
-            paragraphs.append(f"{section_title(section, 'en')} ({summary.period.label('en')}): "
-                              + "; ".join(clauses) + ".")
+            text = f"{section_title(section, 'en')} ({summary.period.label('en')}): " + "; ".join(clauses) + "."
+            if section == "air" and summary.standards:
+                text += " " + standards_line(comparison.standards if comparison else summary.standards, "en") + "."
+                if comparison and comparison.previous.recomputed:
+                    spans = "; ".join(f"{span['from']} to {span['to']} with {span['id']}"
+                                      for span in comparison.previous.recomputed)
+                    text += (f" Like-for-like: {comparison.previous.year} is recomputed with the standard of the"
+                             f" same date in {comparison.current.year} ({spans}).")
+            paragraphs.append(text)
     return "\n\n".join(paragraphs) + "\n" if paragraphs else ""
 
 

@@ -12,7 +12,7 @@ from .layout import (  # noqa: F401
     tabulate_block,
 )
 from .words import (  # noqa: F401
-    POINTS, RANK_MOVES, TREND_WORDS, WORDS, section_title, signed, unit_suffix, word, year_label, yoy_text,
+    POINTS, RANK_MOVES, TREND_WORDS, WORDS, section_title, signed, standards_line, unit_suffix, word, year_label, yoy_text,
 )
 from ..model import Comparison, Summary
 
@@ -22,7 +22,7 @@ def _join(head: list[str], blocks: list[Block], tail: list[str], lang: str) -> s
     if not blocks:
         parts.append(word("empty", lang))
     for block in blocks:
-        parts.append(block.title + "\n" + tabulate_block(block, "simple"))
+        parts.append(block.title + "\n" + tabulate_block(block, "simple") + (f"\n{block.note}" if block.note else ""))
     if tail:
         parts.append("\n".join(tail))
     return "\n\n".join(parts) + "\n"

@@ -27,6 +27,9 @@ WORDS: dict[str, tuple[str, str]] = {
     "findings": ("数据检查：{errors}个错误，{warnings}个警告（详见 lawreport validate）",
                  "Data check: {errors} errors, {warnings} warnings (see lawreport validate)"),
     "note": ("说明：", "Note: "),
+    "standards": ("标准：{aqi}；年评价 {annual}", "Standards: {aqi}; annual assessment {annual}"),
+    "standard_span": ("{title}（{start}至{end}）", "{id} ({start} to {end})"),
+    "standard_join": ("、", ", "),
 }
 
 # Year-on-year words by trend; percent figures change in 百分点 instead.
@@ -84,3 +87,17 @@ def yoy_text(change: Change, lang: str = "zh") -> str:
 
 def unit_suffix(metric: MetricDef) -> str:
     return f"({metric.unit})" if metric.unit and metric.unit != "—" else ""
+
+
+def standards_line(standards: dict | None, lang: str = "zh") -> str:
+    """"标准：HJ 633—2012（2026-01-01至2026-02-28）、HJ 633—2026（…）；年评价 HJ 663—2013", or ""."""
+    from ..domain.standards import title_of
+
+    if not standards:
+        return ""
+    spans = word("standard_join", lang).join(
+        word("standard_span", lang).format(title=title_of(span["id"]), id=span["id"], start=span["from"],
+                                           end=span["to"])
+        for span in standards["aqi"])
+    annual = standards["annual"] if lang == "en" else title_of(standards["annual"])
+    return word("standards", lang).format(aqi=spans, annual=annual)

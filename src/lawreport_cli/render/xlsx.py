@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 
 import xlsxwriter
@@ -18,7 +19,7 @@ from wcwidth import wcswidth
 from ..metrics.registry import MetricDef, metric_for
 from ..model import Change, Comparison, Summary, format_value, money_decimal
 from .layout import by_section, present_sections
-from .words import section_title, unit_suffix, year_label, yoy_text
+from .words import section_title, standards_line, unit_suffix, year_label, yoy_text
 
 SHEETS = {
     "compare": ("同比", "Year on year"),
@@ -65,7 +66,7 @@ CHARTS = {
     "fines": ("罚款金额（按月）", "Fines by month", "万元", "万元"),
     "cases": ("立案与处罚决定（按月）", "Cases filed and decisions by month", "件", "cases"),
 }
-FINDING_SEVERITY = {"error": ("错误", "error"), "warning": ("警告", "warning")}
+FINDING_SEVERITY = {"error": ("错误", "error"), "warning": ("警告", "warning"), "info": ("提示", "info")}
 
 MAX_WIDTH = 60
 
@@ -98,6 +99,9 @@ class _Sheet:
         self.ws = book.wb.add_worksheet(name)
         self.name = name
         self.widths: dict[int, int] = {}
+        self.section: str | None = None  # the report section a section sheet shows, for its print footer
+        self.landscape = False
+        book.sheets.append(self)
 
     def _grow(self, col: int, text: str) -> None:
         self.widths[col] = max(self.widths.get(col, 0), display_width(text))
@@ -146,6 +150,7 @@ class _Book:
             "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
         })
         self.bold = self.wb.add_format({"bold": True, "bottom": 1})
+        self.sheets: list[_Sheet] = []
         self._formats: dict[int, object] = {}
 
     def number_format(self, places: int):
@@ -161,6 +166,7 @@ class _Book:
 def _section_sheet(book: _Book, summary: Summary, section: str, figures: list) -> None:
     lang = book.lang
     sheet = book.sheet(section_title(section, lang))
+    sheet.section = section
     row = 0
     if figures:
         sheet.header(0, [_t(HEADERS, key, lang) for key in ("figure", "value", "unit", "id")])
@@ -186,6 +192,9 @@ def _section_sheet(book: _Book, summary: Summary, section: str, figures: list) -
                 figure = entity_figures.get(metric.id)
                 sheet.value(row, col, metric, figure.value if figure else None)
         row += 2
+    if section == "air" and summary.standards:
+        # A line under the figures, as in the table output; not fitted into column A's width.
+        sheet.ws.write_string(row, 0, standards_line(summary.standards, lang))
     sheet.ws.freeze_panes(1, 1 if metrics and not figures else 0)
     sheet.fit_columns()
 
@@ -206,6 +215,7 @@ def _change_cells(sheet: _Sheet, row: int, col: int, change: Change, lang: str) 
 def _compare_sheet(book: _Book, comparison: Comparison) -> None:
     lang = book.lang
     sheet = book.sheet(_t(SHEETS, "compare", lang))
+    sheet.landscape = True  # nine columns, with long labels and ids
     headers = [_t(HEADERS, "figure", lang), _t(HEADERS, "unit", lang),
                year_label(comparison.previous.year, lang), year_label(comparison.current.year, lang),
                _t(HEADERS, "change", lang), _t(HEADERS, "change_pct", lang), _t(HEADERS, "yoy", lang),
@@ -232,6 +242,10 @@ def _compare_sheet(book: _Book, comparison: Comparison) -> None:
             sheet.text(row, 2, metric.unit)
             sheet.value(row, 4, metric, rank)  # the rank exists this year only
             sheet.text(row, 8, rank_id)
+    row += 1  # a blank row, then the standards and the 同口径 note
+    for line in filter(None, (standards_line(comparison.standards, lang), comparison.standards_note)):
+        row += 1
+        sheet.ws.write_string(row, 0, line)
     sheet.ws.freeze_panes(1, 0)
     sheet.fit_columns()
 
@@ -252,6 +266,7 @@ def _monthly_sheet(book: _Book, summary: Summary) -> None:
         return
     months = max(len(monthly[key]) for key, _ in columns)
     sheet = book.sheet(_t(SHEETS, "monthly", lang))
+    sheet.landscape = True  # the charts sit beside the table
     sheet.header(0, [_t(HEADERS, "month", lang)] + [title for _, title in columns])
     for index in range(months):
         sheet.text(index + 1, 0, MONTH[lang == "en"].format(n=index + 1))
@@ -312,6 +327,8 @@ def _about_sheet(book: _Book, summary: Summary, comparison: Comparison | None) -
         rows.append(("previous_source", comparison.previous.source))
         if comparison.period_note:
             rows.append(("note", comparison.period_note))
+        if comparison.standards_note:
+            rows.append(("note", comparison.standards_note))
     if summary.rows_left_out:
         rows.append(("rows_left_out", str(summary.rows_left_out)))
     rows += [("note", note) for note in summary.notes]
@@ -329,6 +346,61 @@ def _about_sheet(book: _Book, summary: Summary, comparison: Comparison | None) -
             sheet.text(row, 2, finding.code)
             sheet.text(row, 3, finding.message(lang))
     sheet.fit_columns()
+
+
+# -- printing: A4, one page wide, header row on every page, standards and page numbers in the footer --
+
+A4 = 9  # Excel's paper code
+PORTRAIT_COLUMNS = 95  # about what fits across A4 portrait at 100 %, in character widths
+FOOTER_MAX = 255  # Excel refuses longer header/footer text
+PAGE_FOOTER = ("第 &P 页 共 &N 页", "Page &P of &N")
+def footer_text(sheet: _Sheet, summary: Summary, lang: str) -> str:
+    from .standards_text import STANDARD_WORD, standards_for
+
+    left = f"{year_label(summary.year, lang)} {sheet.name}"
+    standards = standards_for(summary, sheet.section)
+    if standards:
+        left += f" {STANDARD_WORD[lang == 'en']} {'、'.join(standards) if lang != 'en' else ', '.join(standards)}"
+    right = PAGE_FOOTER[lang == "en"]
+    room = FOOTER_MAX - len(right) - len("&L&R")
+    left = left.replace("&", "&&")  # a lone & starts a footer code
+    if len(left) > room:
+        left = left[:room - 1].rstrip("&") + "…"
+    return f"&L{left}&R{right}"
+
+
+def print_setup(sheet: _Sheet, summary: Summary, lang: str) -> None:
+    """A4, fitted to one page wide (as many tall as needed), the header row repeated on each page."""
+    ws = sheet.ws
+    ws.set_paper(A4)
+    if sheet.landscape or sum(min(width + 2, MAX_WIDTH) for width in sheet.widths.values()) > PORTRAIT_COLUMNS:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0)
+    ws.center_horizontally()
+    ws.set_footer(footer_text(sheet, summary, lang))
+
+
+def explicit_fit_width(data: bytes) -> bytes:
+    """Write fitToWidth="1" out: xlsxwriter leaves the default unsaid, and readers such as openpyxl
+    then report no width at all. Entries keep their order and xlsxwriter's 1980-01-01 dates."""
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename.startswith("xl/worksheets/sheet") and b"<pageSetup " in content:
+                content = re.sub(rb"<pageSetup (?![^>]*fitToWidth=)", b'<pageSetup fitToWidth="1" ', content, count=1)
+            entry = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.create_system = 0
+            entry.external_attr = info.external_attr
+            target.writestr(entry, content)
+    return out.getvalue()
 
 
 def created_at(summary: Summary) -> dt.datetime:
@@ -352,5 +424,7 @@ def summary_xlsx(summary: Summary, comparison: Comparison | None = None, lang: s
     if summary.monthly:
         _monthly_sheet(book, summary)
     _about_sheet(book, summary, comparison)
+    for sheet in book.sheets:
+        print_setup(sheet, summary, lang)
     book.wb.close()
-    return buffer.getvalue()
+    return explicit_fit_width(buffer.getvalue())
