@@ -52,10 +52,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 try:
-    from lawreport_cli.creditcode import ALPHABET, check_char
+    from lawreport_cli.domain.creditcode import ALPHABET, check_char
 except ImportError:  # run from a checkout without the package installed
     sys.path.insert(0, str(ROOT / "src"))
-    from lawreport_cli.creditcode import ALPHABET, check_char
+    from lawreport_cli.domain.creditcode import ALPHABET, check_char
 
 DATA_VERSION = "v1"  # bump when the generated workbooks change
 EXCEL_MAX_ROWS = 1_048_576
@@ -343,7 +343,7 @@ def write_air(path: Path, cities: int, seed: str) -> dict:
     """空气质量 of many cities over the year; AQI and level written as lawreport computes them."""
     import polars as pl
 
-    from lawreport_cli.metrics.aqi import with_daily_aqi
+    from lawreport_cli.domain.aqi import with_daily_aqi
 
     assert 3 + cities * 365 + 1 <= EXCEL_MAX_ROWS
     rng = random.Random(seed)

@@ -35,12 +35,14 @@ import xlsxwriter
 
 ROOT = Path(__file__).resolve().parents[1]
 try:
-    from lawreport_cli.creditcode import check_char
-    from lawreport_cli.metrics.aqi import daily_aqi, level, primary_pollutants
+    from lawreport_cli.domain.creditcode import check_char
+    from lawreport_cli.domain.aqi import daily_aqi, level, primary_pollutants
+    from lawreport_cli.domain import gb3838
 except ImportError:  # run from a checkout without the package installed
     sys.path.insert(0, str(ROOT / "src"))
-    from lawreport_cli.creditcode import check_char
-    from lawreport_cli.metrics.aqi import daily_aqi, level, primary_pollutants
+    from lawreport_cli.domain.creditcode import check_char
+    from lawreport_cli.domain.aqi import daily_aqi, level, primary_pollutants
+    from lawreport_cli.domain import gb3838
 
 SEED = 20231228  # the date of the report
 CREATED = {2022: dt.datetime(2023, 1, 9, 9, 30, 0), 2023: dt.datetime(2024, 1, 8, 9, 30, 0)}
@@ -1090,7 +1092,155 @@ def write_indicators(wb, f: Formats, year: int, rows) -> None:
           len(headers))
 
 
-def write_workbook(path: Path, year: int, air, visits, cases, damages, indicators) -> None:
+# --------------------------------------------------------------------------------------
+# 地表水: 26 key river and lake sections, 9 of them 国控/省控 ("9个国、省控断面水体优良比例
+# 达到100%" in 2023), one result per month. Each section has a planned GB 3838 class; every
+# monthly value lies inside its indicator's planned band, so the annual mean does too.
+# --------------------------------------------------------------------------------------
+
+# (断面名称, 所在河流, 断面级别, 水体类型 as written, 目标类别, class 2022, class 2023)
+WATER_SECTIONS = (
+    ("台儿庄大桥", "韩庄运河", "国控", "河流", "Ⅲ", 3, 3),
+    ("贾庄闸", "峄城大沙河", "国控", "河流", "Ⅲ", 4, 3),
+    ("西王庄", "薛城小沙河", "国控", "河流", "Ⅲ", 3, 2),
+    ("群乐桥", "城郭河", "国控", "河流", "Ⅲ", 3, 3),
+    ("岩马水库", "岩马水库", "省控", "水库", "Ⅱ", 2, 2),
+    ("周村水库", "周村水库", "省控", "水库", "Ⅲ", 3, 3),
+    ("十字河入湖口", "十字河", "省控", "河流", "Ⅲ", 3, 3),
+    ("新薛河入湖口", "新薛河", "省控", "河流", "Ⅲ", 2, 2),
+    ("北沙河入湖口", "北沙河", "省控", "河流", "Ⅲ", 3, 3),
+    ("薛城大沙河桥", "薛城大沙河", "市控", "河流", "Ⅲ", 4, 3),
+    ("蟠龙河入运口", "蟠龙河", "市控", "河流", "Ⅳ", 4, 4),
+    ("陶沟河桥", "陶沟河", "市控", "河流", "Ⅳ", 5, 4),
+    ("阴平闸", "峄城大沙河", "市控", "河流", "Ⅲ", 3, 3),
+    ("东江桥", "东江", "市控", "河流", "Ⅲ", 3, 3),
+    ("荆河桥", "荆河", "市控", "河流", "Ⅳ", 4, 3),
+    ("郭河桥", "郭河", "市控", "河流", "Ⅲ", 3, 3),
+    ("小魏河桥", "小魏河", "市控", "河流", "Ⅳ", 6, 5),
+    ("界河桥", "界河", "市控", "河流", "Ⅲ", 3, 3),
+    ("城河入湖口", "城河", "市控", "河流", "Ⅲ", 3, 3),
+    ("老运河桥", "老运河", "市控", "河流", "Ⅳ", 4, 4),
+    ("伊家河闸", "伊家河", "市控", "河流", "Ⅲ", 3, 3),
+    ("峄城沙河桥", "峄城沙河", "市控", "河流", "Ⅲ", 3, 3),
+    ("龙河桥", "龙河", "市控", "河流", "Ⅲ", 4, 3),
+    ("户主水库", "户主水库", "市控", "水库", "Ⅲ", 3, 2),
+    ("马河水库", "马河水库", "市控", "水库", "Ⅲ", 3, 3),
+    ("峨山口水库", "峨山口水库", "市控", "湖库", "Ⅲ", 2, 2),
+)
+# Decisive indicators and their reporting precision; COD and BOD5 follow CODMn.
+WATER_DECIDING = (("codmn", 1), ("nh3n", 3), ("tp", 3))
+# Measured at the 国控/省控 sections only ("9+X"): below the detection limit, as labs write it.
+KEY_ONLY_TEXT = {"cu": "0.001L", "hg": "0.00004L", "phenol": "0.0003L", "oil": "0.01L"}
+WATER_HEADERS = ("序号", "断面名称", "所在河流", "断面级别", "水体类型", "监测日期", "目标类别",
+                 "水温（℃）", "pH", "溶解氧（mg/L）", "高锰酸盐指数（mg/L）", "化学需氧量（mg/L）",
+                 "五日生化需氧量（mg/L）", "氨氮（mg/L）", "总磷（mg/L）", "总氮（mg/L）", "铜（mg/L）",
+                 "氟化物（mg/L）", "汞（mg/L）", "挥发酚（mg/L）", "石油类（mg/L）", "水质类别")
+WATER_KEYS = ("temp", "ph", "do", "codmn", "cod", "bod5", "nh3n", "tp", "tn", "cu", "f", "hg", "phenol", "oil")
+
+
+@dataclass(frozen=True)
+class WaterRow:
+    section: str
+    river: str
+    level: str
+    body: str
+    date: dt.date
+    target: str
+    values: dict  # indicator key -> float or detection-limit text
+    klass: str  # the row's own GB 3838 class, as the monitoring system writes it
+
+
+def _band(key: str, number: int, lake: bool) -> tuple[float, float]:
+    limits = [float(limit) for limit in gb3838.BY_KEY[key].limits_for(lake)]
+    if number == 6:
+        return limits[4], limits[4] * 1.6
+    low = limits[number - 2] if number > 1 else limits[0] * 0.3
+    return low, limits[number - 1]
+
+
+def _inside(rng: random.Random, key: str, number: int, lake: bool, places: int) -> float:
+    low, high = _band(key, number, lake)
+    while True:
+        value = round(low + (high - low) * rng.uniform(0.15, 0.85), places)
+        if low < value <= high:
+            return value
+
+
+def make_water(year: int) -> list[WaterRow]:
+    rng = rng_for(year, "water")
+    rows = []
+    for name, river, level_word, body, target, class_2022, class_2023 in WATER_SECTIONS:
+        planned = class_2023 if year == 2023 else class_2022
+        lake = body in ("水库", "湖库")
+        key_section = level_word in ("国控", "省控")
+        controller = WATER_DECIDING[rng.randrange(len(WATER_DECIDING))][0]
+        classes = {key: (planned if key == controller else rng.randint(max(1, min(planned, 5) - 2), min(planned, 5)))
+                   for key, _ in WATER_DECIDING}
+        do_class = rng.randint(1, min(planned, 3))
+        months = range(3, 13) if name == "小魏河桥" else range(1, 13)  # dry in winter: no sample
+        for month in months:
+            values: dict = {}
+            for key, places in WATER_DECIDING:
+                values[key] = _inside(rng, key, classes[key], lake, places)
+            values["cod"] = round(values["codmn"] * 2.6, 1)
+            values["bod5"] = round(values["cod"] * 0.2, 1)
+            high = {1: 9.5, 2: 7.4, 3: 5.9}[do_class]
+            low = {1: 7.6, 2: 6.1, 3: 5.1}[do_class]
+            values["do"] = round(rng.uniform(low, high), 1)
+            values["ph"] = round(rng.uniform(7.1, 8.4), 2)
+            values["temp"] = round(6 + 22 * math.sin(math.pi * (month - 1) / 11) + rng.uniform(-1, 1), 1)
+            if key_section:
+                values["tn"] = round(rng.uniform(1.2, 4.5), 2)
+                values["f"] = round(rng.uniform(0.25, 0.7), 2)
+                values.update(KEY_ONLY_TEXT)
+            date = dt.date(year, month, rng.randint(5, 12))
+            rows.append(WaterRow(name, river, level_word, body, date, target, values, _row_class(values, lake)))
+    return rows
+
+
+def _row_class(values: dict, lake: bool) -> str:
+    numbers = []
+    for key, value in values.items():
+        indicator = gb3838.BY_KEY[key]
+        if not indicator.evaluated:
+            continue
+        if isinstance(value, str):  # below the detection limit: half of it
+            value = float(value[:-1]) / 2
+        numbers.append(gb3838.indicator_class(indicator, value, lake))
+    return gb3838.class_name(max(numbers))
+
+
+def write_water(wb, f: Formats, year: int, rows: list[WaterRow]) -> None:
+    ws = wb.add_worksheet("地表水")
+    _title(ws, f, f"{year}年枣庄市重点河流断面地表水水质监测结果", len(WATER_HEADERS))
+    hr = 2
+    ws.write_row(hr, 0, WATER_HEADERS, f.header)
+    ws.set_row(hr, 30)
+    for c, w in enumerate((6, 14, 12, 9, 9, 12, 9) + (10,) * 14 + (9,)):
+        ws.set_column(c, c, w)
+    ws.freeze_panes(hr + 1, 2)
+    r = hr + 1
+    for n, x in enumerate(rows, start=1):
+        ws.write_number(r, 0, n, f.int)
+        for col, text in ((1, x.section), (2, x.river), (3, x.level), (4, x.body)):
+            ws.write_string(r, col, text, f.text if col < 3 else f.center)
+        ws.write_datetime(r, 5, dt.datetime.combine(x.date, dt.time()), f.date)
+        ws.write_string(r, 6, x.target, f.center)
+        for k, key in enumerate(WATER_KEYS):
+            value = x.values.get(key)
+            if value is None:
+                ws.write_blank(r, 7 + k, None, f.text)
+            elif isinstance(value, str):
+                ws.write_string(r, 7 + k, value, f.center)
+            else:
+                ws.write_number(r, 7 + k, value, f.text)
+        ws.write_string(r, 7 + len(WATER_KEYS), x.klass, f.center)
+        r += 1
+    _note(ws, f, r, "注：低于检出限的以检出限加“L”表示，按检出限的一半参与计算；空白为未监测。", len(WATER_HEADERS))
+
+
+
+def write_workbook(path: Path, year: int, air, visits, cases, damages, indicators, water=()) -> None:
     wb = xlsxwriter.Workbook(str(path), {"in_memory": True})
     wb.set_properties({
         "title": f"{year}年枣庄市生态环境局法治政府建设统计台账",
@@ -1106,6 +1256,7 @@ def write_workbook(path: Path, year: int, air, visits, cases, damages, indicator
     write_penalties(wb, f, year, cases)
     write_compensation(wb, f, year, damages)
     write_indicators(wb, f, year, indicators)
+    write_water(wb, f, year, list(water))
     wb.close()
 
 
@@ -1119,7 +1270,7 @@ def build(outdir: Path) -> dict[int, Path]:
         carried = [c for c in cases if c.outcome == "办理中"]
         path = outdir / f"{year}.xlsx"
         write_workbook(path, year, make_air(plan), make_inspections(plan), cases,
-                       make_compensation(plan), make_indicators(plan))
+                       make_compensation(plan), make_indicators(plan), make_water(year))
         paths[year] = path
     return paths
 

@@ -7,7 +7,16 @@ from decimal import Decimal
 import polars as pl
 import pytest
 
-from lawreport_cli.metrics.air import UNNAMED_CITY, compute_air, rank_competition
+from lawreport_cli.domain.ranking import rank_competition
+from lawreport_cli.results import SectionResult
+from lawreport_cli.metrics.air import UNNAMED_CITY, compute_air
+
+
+def air_parts(records, period):
+    """(top-level figures, by_city rows, monthly) of the air section's one result."""
+    result = compute_air(records, period)
+    by_city = {table.key: table.rows for table in result.entities}.get("by_city", {})
+    return result.figures, by_city, result.monthly
 from lawreport_cli.model import Period
 
 COLUMNS = ("date", "city", "so2", "no2", "pm10", "pm25", "co", "o3_8h")
@@ -53,7 +62,7 @@ ONE_CITY = [
 
 
 def test_one_city_whole_year():
-    top, by_city, monthly = compute_air(frame(ONE_CITY), YEAR)
+    top, by_city, monthly = air_parts(frame(ONE_CITY), YEAR)
     assert by_city == {}
     assert values(top) == {
         "air.valid_days": 4,
@@ -92,7 +101,7 @@ def test_one_city_whole_year():
 
 def test_period_cut_through_january():
     through_jan = Period(d(1, 1), d(1, 31))
-    top, by_city, monthly = compute_air(frame(ONE_CITY), through_jan)
+    top, by_city, monthly = air_parts(frame(ONE_CITY), through_jan)
     assert by_city == {}
     assert values(top) == {
         "air.valid_days": 3,
@@ -124,7 +133,7 @@ def test_period_cut_through_january():
 
 
 def test_empty_period_gives_nothing():
-    assert compute_air(frame(ONE_CITY), Period(d(6, 1), d(6, 30))) == ({}, {}, {})
+    assert compute_air(frame(ONE_CITY), Period(d(6, 1), d(6, 30))) == SectionResult()
 
 
 def _days(n_good: int, n_bad: int, city=None) -> list[tuple]:
@@ -138,7 +147,7 @@ def _days(n_good: int, n_bad: int, city=None) -> list[tuple]:
 
 
 def test_good_rate_209_of_334():
-    top, _, _ = compute_air(frame(_days(209, 125)), YEAR)
+    top, _, _ = air_parts(frame(_days(209, 125)), YEAR)
     assert top["air.valid_days"].value == 334
     assert top["air.good_days"].value == 209
     # 209 / 334 = 62.5748... -> 62.6
@@ -146,7 +155,7 @@ def test_good_rate_209_of_334():
 
 
 def test_good_rate_rounds_half_up():
-    top, _, _ = compute_air(frame(_days(1, 15)), YEAR)
+    top, _, _ = air_parts(frame(_days(1, 15)), YEAR)
     # 1 / 16 = 6.25 % -> 6.3 (banker's rounding would say 6.2)
     assert top["air.good_rate"].value == Decimal("6.3")
 
@@ -158,7 +167,7 @@ def test_mean_rounds_half_up_exactly():
         (d(1, 3), None, 6.0, 20.0, 4.3, 30.0, 0.4, 80.0),
         (d(1, 4), None, 6.0, 21.0, None, 31.0, 0.4, 80.0),
     ]
-    top, _, _ = compute_air(frame(rows), YEAR)
+    top, _, _ = air_parts(frame(rows), YEAR)
     # (78.3 + 44.9 + 4.3) / 3 = 42.5 exactly (a float mean says 42.49999999999999) -> 43
     assert top["air.pm10"].value == Decimal("43")
     # (30 + 31 + 30 + 31) / 4 = 30.5 -> 31; no2 (20 + 21 + 20 + 21) / 4 = 20.5 -> 21
@@ -170,7 +179,7 @@ def test_mean_rounds_half_up_exactly():
 def test_all_days_missing_a_pollutant():
     rows = [(day, city, so2, no2, pm10, None, co, o3) for (day, city, so2, no2, pm10, _, co, o3)
             in ONE_CITY[1:]]
-    top, _, monthly = compute_air(frame(rows), YEAR)
+    top, _, monthly = air_parts(frame(rows), YEAR)
     got = values(top)
     # no valid day: only the day counts; no PM2.5 value: no PM2.5 figure, no composite index
     assert got["air.valid_days"] == 0
@@ -187,17 +196,17 @@ def test_o3_1h_column_is_used_above_800():
     rows = [(d(1, 1), None, 5.0, 20.0, 40.0, 20.0, 0.5, 900.0),
             (d(1, 2), None, 5.0, 20.0, 40.0, 20.0, 0.5, 900.0)]
     # with O3_1h 300 -> 150 (轻度污染); blank O3_1h -> 900 in the 1-h table -> 350 (严重污染)
-    top, _, monthly = compute_air(frame(rows, {"o3_1h": [300.0, None]}), YEAR)
+    top, _, monthly = air_parts(frame(rows, {"o3_1h": [300.0, None]}), YEAR)
     assert top["air.heavy_days"].value == 1
     assert monthly["air.days_by_level.轻度污染"][0] == 1
     assert monthly["air.days_by_level.严重污染"][0] == 1
     # without the column both days fall back -> both 350
-    top, _, _ = compute_air(frame(rows), YEAR)
+    top, _, _ = air_parts(frame(rows), YEAR)
     assert top["air.heavy_days"].value == 2
 
 
 def test_one_named_city_is_top_level():
-    top, by_city, monthly = compute_air(frame(_days(3, 1, city="甲市")), YEAR)
+    top, by_city, monthly = air_parts(frame(_days(3, 1, city="甲市")), YEAR)
     assert by_city == {}
     assert top["air.good_days"].value == 3
     assert set(monthly) == {f"air.days_by_level.{name}" for name in LEVELS}
@@ -207,7 +216,7 @@ def test_several_cities_with_tied_ranks():
     # Every day: so2 6, no2 20, pm10 40, co .4, o3 80; pm25 30 (AQI 43) or 120 (AQI 158).
     # Common part of the composite: 6/60 + 20/40 + 40/70 + .4/4 + 80/160 = 1.771429
     rows = (_days(2, 0, "甲市") + _days(1, 1, "乙市") + _days(1, 1, "丙市") + _days(0, 2, "丁市"))
-    top, by_city, monthly = compute_air(frame(rows), YEAR)
+    top, by_city, monthly = air_parts(frame(rows), YEAR)
     assert top == {} and monthly == {}
     assert list(by_city) == ["甲市", "乙市", "丙市", "丁市"]  # sheet order
     expected = {
@@ -238,7 +247,7 @@ def test_city_without_figures_gets_no_rank_and_null_city_is_unnamed():
     # 乙市 has only days without PM2.5: no good rate, no composite index, no rank
     rows += [(day, "乙市", so2, no2, pm10, None, co, o3)
              for (day, _, so2, no2, pm10, _, co, o3) in _days(2, 0)]
-    _, by_city, _ = compute_air(frame(rows), YEAR)
+    _, by_city, _ = air_parts(frame(rows), YEAR)
     assert list(by_city) == ["甲市", UNNAMED_CITY, "乙市"]
     assert by_city["甲市"]["air.rank_good_rate"].value == 1
     assert by_city[UNNAMED_CITY]["air.rank_good_rate"].value == 2

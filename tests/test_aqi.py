@@ -11,7 +11,7 @@ from decimal import Decimal
 import polars as pl
 import pytest
 
-from lawreport_cli.metrics.aqi import (
+from lawreport_cli.domain.aqi import (
     BREAKPOINTS,
     POLLUTANTS,
     composite_index,

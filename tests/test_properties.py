@@ -533,9 +533,12 @@ def check_invariants(path, plans: list[SheetPlan]) -> None:
             written = {k for k, _, _ in plan.columns if k}
             written_all |= written
             missing = [c.name for c in plan.schema.columns if c.column_required and c.key not in written]
+            # A sheet that needs one column of a group (地表水: 监测日期 or 月份) and has none of it.
+            missing += ["/".join(cols) for cols in plan.schema.one_of_columns if not set(cols) & written]
             if missing:
                 complete = False
-                assert any(f.sheet == plan.name and f.code in ("missing-column", "header-not-found")
+                assert any(f.sheet == plan.name and f.code in ("missing-column", "header-not-found",
+                                                               "missing-one-of-columns")
                            for f in workbook.findings), f"{plan.name}: {missing} missing without an error"
         if not complete:
             assert key not in workbook.records, f"{key}: a required column is missing, yet the table gives records"

@@ -149,7 +149,7 @@ def test_table_rows_show_every_figure_with_its_unit(full):
 def test_table_aligns_cjk_labels(full):
     text = SUMMARY_FORMATS["table"](full, "zh")
     tables = [block for block in blocks_of(text) if len(block) > 2 and set(block[2]) <= {"-", " "}]
-    assert len(tables) >= len(SECTIONS)
+    assert len(tables) >= len(full.sections())
     for block in tables:
         assert_aligned(block[1:])
         # right-aligned value column: every value ends at the same terminal column
@@ -215,7 +215,7 @@ def test_yoy_text_covers_every_trend():
     assert yoy_text(make_change(rate, Decimal("61.4"), Decimal("62.6")), "en") == "+1.2 pp"
     assert yoy_text(make_change(so2, Decimal(7), Decimal(6)), "en") == "improved 14.3%"
     assert yoy_text(Change(count, None, 5, None, None, "")) == ""
-    assert yoy_text(make_change(BY_ID["air.rank_good_rate"], 11, 9)) == "进步2位"
+    assert yoy_text(make_change(BY_ID["air.rank_good_rate"], 11, 9)) == "进步2个位次"
     assert yoy_text(make_change(BY_ID["air.rank_good_rate"], 9, 11), "en") == "down 2 places"
 
 
@@ -390,9 +390,10 @@ def read_cell(metric, cell_value):
 
 def test_xlsx_has_one_sheet_per_section_and_every_value(full):
     wb = load(FILE_EXPORTERS["xlsx"](full, None, "zh"))
-    assert wb.sheetnames == [zh for zh, _ in SECTIONS.values()] + ["月度", "说明"]
+    assert wb.sheetnames == [SECTIONS[section].title for section in full.sections()] + ["月度", "说明"]
     checked = 0
-    for section, (title, _) in SECTIONS.items():
+    for section in full.sections():
+        title = SECTIONS[section].title
         ws = wb[title]
         rows = sheet_rows(ws)
         assert rows[0][:4] == ["指标", "数值", "单位", "编号"]
@@ -506,7 +507,8 @@ def test_xlsx_is_byte_identical_and_dated_by_the_period(full, compared):
 
 def test_xlsx_english_sheet_names(full):
     wb = load(FILE_EXPORTERS["xlsx"](full, None, "en"))
-    assert wb.sheetnames[: len(SECTIONS)] == [en for _, en in SECTIONS.values()]
+    sections = full.sections()
+    assert wb.sheetnames[: len(sections)] == [SECTIONS[section].title_en for section in sections]
     assert sheet_rows(wb["Administrative penalties"])[0][:3] == ["Figure", "Value", "Unit"]
 
 

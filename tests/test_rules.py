@@ -59,7 +59,13 @@ CASES = {
         [("行政处罚!E3", "date-outside-ledger")]),
     "row date before 2000": ("执法检查", [INSPECTION_HEADER, inspection(), inspection(date=D(1999, 12, 31))],
                              [("执法检查!A3", "date-outside-ledger")]),
+    "ND without its limit": ("地表水", [["断面名称", "监测日期", "总磷"], ["甲桥", D(2023, 1, 5), "ND"]],
+                             [("地表水!C2", "not-detected-without-limit")]),
+    "neither 监测日期 nor 月份": ("地表水", [["断面名称", "总磷", "氨氮"], ["甲桥", 0.1, 0.2]],
+                              [("地表水!A1", "missing-one-of-columns")]),
     # -- warnings --
+    "given 水质类别 differs": ("地表水", [["断面名称", "监测日期", "水质类别", "总磷"], ["甲桥", D(2023, 1, 5), "Ⅱ", 0.15]],
+                           [("地表水!C2", "water-class-mismatch")]),
     "credit code check digit": ("执法检查", [INSPECTION_HEADER, inspection(code="91370400MA3C5X7Y2K")],
                                 [("执法检查!C2", "credit-code-check")]),
     "given AQI differs": ("空气质量", [AIR_HEADER, air(pm25=30, aqi=50)], [("空气质量!I2", "aqi-mismatch")]),
@@ -96,7 +102,7 @@ def test_rule_finding_at_its_cell(book, name):
 ERROR_CASES = [name for name, (_, _, expected) in CASES.items()
                if expected[0][1] not in ("credit-code-check", "aqi-mismatch", "level-mismatch", "date-outside-year",
                                          "concentration-off-scale", "o3-1h-missing", "sub-fen-amount",
-                                         "open-case-with-outcome", "duplicate-column", "stray-value")]
+                                         "open-case-with-outcome", "duplicate-column", "stray-value", "water-class-mismatch")]
 
 
 @pytest.mark.parametrize("name", ERROR_CASES)

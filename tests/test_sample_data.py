@@ -373,7 +373,7 @@ def test_indicators(books):
 @pytest.mark.parametrize("year", [2022, 2023])
 def test_titles_and_sheets(books, year):
     wb = books[year]["wb"]
-    assert wb.sheetnames == ["空气质量", "执法检查", "行政处罚", "损害赔偿", "其他指标"]
+    assert wb.sheetnames == ["空气质量", "执法检查", "行政处罚", "损害赔偿", "其他指标", "地表水"]
     assert wb["行政处罚"]["A1"].value == f"{year}年行政处罚案件台账"
     for name in wb.sheetnames:
         ws = wb[name]

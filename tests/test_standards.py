@@ -21,10 +21,10 @@ from fractions import Fraction
 import polars as pl
 import pytest
 
-from lawreport_cli.metrics.aqi import (
+from lawreport_cli.domain.aqi import (
     COMPOSITE_LIMITS, daily_aqi, iaqi, iaqi_expr, iaqis, is_off_scale, primary_pollutants, rounded, with_daily_aqi,
 )
-from lawreport_cli.metrics.standards import (
+from lawreport_cli.domain.standards import (
     AQI_STANDARDS, BY_OPTION, HJ633_2012, HJ633_2026, HJ663_2013, STANDARD_CHOICES, forced, like_for_like, plan_for,
     same_date_in, standard_on, title_of,
 )
@@ -297,7 +297,7 @@ def test_no_rows_still_names_the_standard_column():
     # errors leaves none, and the (empty) frame must still have the column.
     import polars as pl
 
-    from lawreport_cli.metrics import aqi as aqi_module
+    from lawreport_cli.domain import aqi as aqi_module
 
     schema = {"_row": pl.Int64, "date": pl.Date, **{p: pl.Float64 for p in aqi_module.POLLUTANTS}}
     empty = pl.DataFrame(schema=schema)

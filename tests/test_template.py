@@ -58,7 +58,7 @@ def rows_covered(validation) -> tuple[int, int]:
 
 def test_one_sheet_per_kind_in_schema_order_then_the_instructions(template_2024):
     workbook = openpyxl.load_workbook(template_2024)
-    assert workbook.sheetnames == ["空气质量", "执法检查", "行政处罚", "损害赔偿", "其他指标", "说明"]
+    assert workbook.sheetnames == ["空气质量", "执法检查", "行政处罚", "损害赔偿", "其他指标", "地表水", "说明"]
 
 
 def test_title_header_units_and_frozen_panes(template_2024):
@@ -426,7 +426,7 @@ def test_cli_output_sheets_and_refusing_to_overwrite(tmp_path):
     (["--year", "1999"], "lawreport: --year must be a year from 2000 to 2100, not '1999'\n"),
     ([], "lawreport: --year is required: the ledger's year, e.g. --year 2024\n"),
     (["--year", "2024", "--sheets", "penalty"],
-     "lawreport: unknown sheet penalty; choose from air,inspections,penalties,compensation,indicators\n"),
+     "lawreport: unknown sheet penalty; choose from air,inspections,penalties,compensation,indicators,water\n"),
     (["--year", "2024", "-o", "ledger.xls"], "lawreport: ledger.xls must end in .xlsx\n"),
 ])
 def test_cli_misuse_is_one_line_and_exit_2(tmp_path, args, message):

@@ -18,7 +18,7 @@ import click
 
 from .errors import ConfigError, DataErrors, ExportError, OutputError, UnreadableWorkbook, UsageError
 from .formats import DEFAULT_EXPORT_FORMATS, EXPORT_FORMATS, SUMMARY_FORMATS, VALIDATE_FORMATS
-from .metrics.standards import STANDARD_CHOICES  # pure data, no data library
+from .domain.standards import STANDARD_CHOICES  # pure data, no data library
 
 FORMATS = SUMMARY_FORMATS  # the names live in formats.py, beside nothing heavy
 MAX_WARNINGS_SHOWN = 20
@@ -68,7 +68,7 @@ def _remember_verbose(ctx, _param, value):
 verbose_option = click.option("--verbose", "-v", "verbose", is_flag=True, callback=_remember_verbose,
                               help="Also list info findings (what each sheet was read as, headers not used).")
 section_option = click.option("--section", "sections", metavar="LIST", default=None,
-                              help="Only these sections, comma-separated: air,inspections,penalties,compensation,indicators.")
+                              help="Only these sections, comma-separated: air,water,inspections,penalties,compensation,indicators.")
 
 
 # -- where text leaves: stdout, stderr --------------------------------------------------

@@ -20,8 +20,8 @@ class Code:
 CODES: dict[str, Code] = {
     # -- the workbook and its sheets --
     "no-known-sheet": Code("error", "No known sheet",
-        "工作簿中没有可识别的工作表（空气质量、执法检查、行政处罚、损害赔偿、其他指标）",
-        "the workbook has none of the known sheets (空气质量, 执法检查, 行政处罚, 损害赔偿, 其他指标)"),
+        "工作簿中没有可识别的工作表（空气质量、执法检查、行政处罚、损害赔偿、其他指标、地表水）",
+        "the workbook has none of the known sheets (空气质量, 执法检查, 行政处罚, 损害赔偿, 其他指标, 地表水)"),
     "unknown-sheet": Code("warning", "Unknown sheet, ignored",
         "未识别的工作表“{0}”，已忽略", "unknown sheet '{0}' is ignored"),
     "hidden-sheet": Code("warning", "Hidden sheet is read",
@@ -35,6 +35,8 @@ CODES: dict[str, Code] = {
         "在前{0}行中找不到表头（查找的列：{1}）", "no header row found in the first {0} rows (looked for: {1})"),
     "missing-column": Code("error", "Required column missing",
         "缺少必需的列“{column}”", "required column '{column}' is missing"),
+    "missing-one-of-columns": Code("error", "None of the columns of which one is required",
+        "缺少必需的列：{0}中至少需要一列", "the sheet needs at least one of the columns {0}"),
     "bad-unit": Code("error", "Unknown or conflicting money unit",
         "{column}的金额单位有误：{0}", "the money unit of {column} is wrong: {0}"),
     "duplicate-column": Code("warning", "Column given twice",
@@ -64,6 +66,9 @@ CODES: dict[str, Code] = {
         "{column}“{value}”不是允许的值（{0}）", "{column} '{value}' is not one of {0}"),
     "bad-month": Code("error", "Not a month",
         "{column}“{value}”不是1–12的月份", "{column} '{value}' is not a month 1-12"),
+    "not-detected-without-limit": Code("error", "ND without its detection limit",
+        "{column}“{value}”未写检出限，无法计算（请写成如0.01L）",
+        "{column} '{value}' gives no detection limit, so no value can be used (write it as e.g. 0.01L)"),
     "sub-fen-amount": Code("warning", "Amount finer than a fen, rounded",
         "{column}“{value}”精确到分以下，已四舍五入到分", "{column} '{value}' is finer than a fen; rounded half up to the fen"),
     # -- required values and numeric rules --
@@ -113,6 +118,8 @@ CODES: dict[str, Code] = {
         "填报质量等级为“{value}”，按{2} AQI {0}应为“{1}”", "the given level is '{value}'; AQI {0} ({2}) is '{1}'"),
     "date-outside-ledger": Code("error", "Row date that cannot belong to this ledger",
         "日期{value}不可能属于{0}年台账（晚于次年或早于2000年），该行未计入", "date {value} cannot belong to the {0} ledger (after the next year, or before 2000); the row is left out"),
+    "water-class-mismatch": Code("warning", "Given 水质类别 differs from the computed one",
+        "填报水质类别为“{value}”，按GB 3838-2002计算应为“{0}”", "the given class is '{value}'; GB 3838-2002 gives '{0}'"),
     "date-outside-year": Code("warning", "Row date outside the workbook's year",
         "日期{value}不在{0}年内", "date {value} is outside the year {0}"),
 }

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from .domain.ranking import rank_competition
 from .metrics.registry import IMPROVEMENT_RANKED, MetricDef
 from .model import Change, Comparison, Figure, Summary
 from .numbers import half_up
@@ -26,8 +27,9 @@ def change_of(metric: MetricDef, previous, current) -> Change:
     if previous is None or current is None:
         return Change(metric, previous, current, None, None, "")
     change = current - previous
-    if metric.kind == "percent" or previous == 0:
-        # A rate changes in 百分点, and nothing grows by a percentage from zero.
+    if metric.kind in ("percent", "rank") or previous == 0:
+        # A rate changes in 百分点, a rank in places (its percent change means nothing),
+        # and nothing grows by a percentage from zero.
         change_pct = None
     else:
         change_pct = half_up(Decimal(change) / Decimal(previous) * 100, 1)
@@ -47,8 +49,6 @@ def _changes(previous: dict[str, Figure], current: dict[str, Figure]) -> dict[st
 
 def improvement_ranks(by_city: dict[str, dict[str, Change]]) -> dict[str, dict[str, int]]:
     """Cities ranked by relative fall of each figure (the largest fall ranks 1; ties share)."""
-    from .metrics.air import rank_competition
-
     ranks: dict[str, dict[str, int]] = {city: {} for city in by_city}
     for name in IMPROVEMENT_RANKED:
         metric_id = f"air.{name}"

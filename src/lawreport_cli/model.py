@@ -1,88 +1,19 @@
 """The result objects every renderer reads: one Summary, one Comparison.
 
-Values by metric kind (see metrics/registry.py):
-  count          int
-  money          int fen (exact); shown in 万元
-  number/percent Decimal, already rounded half-up to the metric's decimals
-                 (indicators keep the precision of their data)
+Values by metric kind: see results.py (Figure, Entities, SectionResult).
 """
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .findings import Finding
 from .metrics.registry import SECTIONS, MetricDef, metric_for
-from .numbers import FEN_PER_WAN, wan_json, wan_text
-
-Value = int | Decimal
-
-
-@dataclass(frozen=True)
-class Period:
-    start: dt.date
-    end: dt.date
-
-    @property
-    def through_month(self) -> int:
-        return self.end.month
-
-    def label(self, lang: str = "zh") -> str:
-        return f"{self.start.isoformat()} — {self.end.isoformat()}"
-
-    def to_dict(self) -> dict:
-        return {"start": self.start.isoformat(), "end": self.end.isoformat()}
-
-
-@dataclass(frozen=True)
-class Figure:
-    metric: MetricDef
-    value: Value
-
-    @property
-    def id(self) -> str:
-        return self.metric.id
-
-
-def format_value(metric: MetricDef, value: Value | None) -> str:
-    """A value as people read it: 万元 with 4 decimals, rates with 1, and so on."""
-    if value is None:
-        return ""
-    if metric.kind == "money":
-        return wan_text(int(value))
-    if metric.kind == "count":
-        return str(int(value))
-    if isinstance(value, Decimal):
-        return f"{value:f}"
-    return str(value)
-
-
-def json_value(metric: MetricDef, value: Value | None):
-    """A value in the stable JSON shape: money a decimal string, counts ints, others numbers."""
-    if value is None:
-        return None
-    if metric.kind == "money":
-        return wan_json(int(value))
-    if metric.kind == "count":
-        return int(value)
-    decimal = Decimal(value)
-    if decimal == decimal.to_integral_value():
-        return int(decimal)
-    return float(decimal)
-
-
-def money_decimal(fen: int) -> Decimal:
-    """Exact 万元 Decimal of a fen amount (for spreadsheets that want a number)."""
-    return Decimal(fen) / FEN_PER_WAN
-
-
-def figure_dict(figure: Figure, lang: str = "zh") -> dict:
-    return {
-        "value": json_value(figure.metric, figure.value),
-        "unit": figure.metric.unit,
-        "label": figure.metric.label_for(lang),
-    }
+# The values sections produce live in results.py (below the metrics); re-exported here.
+from .results import (  # noqa: F401
+    Entities, Figure, Period, SectionResult, Value, city_entities, figure_dict, format_value, json_value,
+    money_decimal,
+)
 
 
 @dataclass
@@ -99,6 +30,10 @@ class Summary:
     # (index 0 = January). Ids: "air.days_by_level.<优|良|轻度污染|...>" (days),
     # "penalties.fines" (fen), "penalties.cases_filed" and "penalties.decisions" (counts).
     monthly: dict[str, list[Value]] = field(default_factory=dict)
+    # Per-entity tables by JSON key ("by_city", "by_section"); by_city above is the
+    # "by_city" table's rows (given either way, they are kept the same).
+    entities: dict[str, Entities] = field(default_factory=dict)
+    extra: dict[str, object] = field(default_factory=dict)  # further top-level JSON entries
     # The standards the air figures were computed with, as JSON names them ({"aqi": [{"id",
     # "from", "to"}], "annual": "HJ 663-2013"}); None without an air section.
     standards: dict | None = None
@@ -107,10 +42,16 @@ class Summary:
     standards_note: str = ""
     recomputed: list[dict] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        if "by_city" in self.entities:
+            self.by_city = self.entities["by_city"].rows
+        elif self.by_city:
+            self.entities = {"by_city": city_entities(self.by_city), **self.entities}
+
     def sections(self) -> list[str]:
         present = {figure.metric.section for figure in self.figures.values()}
-        for city_figures in self.by_city.values():
-            present |= {figure.metric.section for figure in city_figures.values()}
+        for table in self.entities.values():
+            present |= {metric.section for metric in table.columns()}
         return [section for section in SECTIONS if section in present]
 
     def value(self, metric_id: str, city: str | None = None):
@@ -126,11 +67,10 @@ class Summary:
         if self.standards is not None:
             doc["standards"] = self.standards
         doc["metrics"] = {mid: figure_dict(figure, lang) for mid, figure in self.figures.items()}
-        if self.by_city:
-            doc["by_city"] = {
-                city: {mid: figure_dict(figure, lang) for mid, figure in figures.items()}
-                for city, figures in self.by_city.items()
-            }
+        for key, table in self.entities.items():
+            if table.rows:
+                doc[key] = table.to_dict(lang)
+        doc.update(self.extra)
         doc["findings"] = [finding.to_dict(lang) for finding in self.findings]
         return doc
 

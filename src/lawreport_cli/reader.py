@@ -141,7 +141,7 @@ def sheet_labels(extra: dict[str, list[str]] | None = None) -> list[tuple[str, S
     """Every known sheet name, normalised, with its section; `extra` adds names per section key."""
     labels = []
     for schema in SHEETS:
-        for label in (schema.name, schema.alias, schema.key, *((extra or {}).get(schema.key, ()))):
+        for label in (schema.name, schema.alias, schema.key, *schema.other_names, *((extra or {}).get(schema.key, ()))):
             labels.append((normalize_label(label)[0], schema))
     return labels
 

@@ -3,14 +3,17 @@
 The reader matches sheets and headers with this table; the parser types each
 column by it; the checks run the rules it names. Nothing else declares them.
 
-Column types: date, text, number, integer, money, yes_no, choice, month, credit_code.
+Column types: date, text, number, integer, money, yes_no, choice, month, credit_code,
+  measurement (a laboratory value: a number, or below its detection limit written
+  `0.05L` / `<0.05`, read as half the limit; `ND` without a limit is an error).
 Column rules (run by checks.py):
   nonnegative    a value below zero is an error (code given by `negative_code`)
   positive       ... and zero too (only where DATA.md says > 0)
   unique         a second row with the same value is an error
   unique_per_city  as unique, within one 城市
   off_scale      beyond the top of the HJ 633 table is a warning
-Sheet rules are cross-column rules named in `row_rules`, implemented in checks.py.
+Sheet rules are cross-column rules named in `row_rules`, implemented in checks.py, or
+in a section's own module, named "module:function" (the 地表水 class check).
 """
 from __future__ import annotations
 
@@ -29,6 +32,8 @@ class Column:
     rules: tuple[str, ...] = ()
     description: str = ""  # what the column means, in plain Chinese (the template's 说明 and input messages)
     unit: str = ""  # the unit of a measured value, shown in the template's header (money is always 元)
+    # Other words exports use for a choice: (written, the choice it means), e.g. (国考, 国控).
+    synonyms: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,10 @@ class SheetSchema:
     row_rules: tuple[str, ...] = ()
     # The row's own date, for "outside the workbook's year": first non-blank of these.
     row_date: tuple[str, ...] = ()
+    # Groups of columns of which the sheet needs at least one (监测日期 or 月份).
+    one_of_columns: tuple[tuple[str, ...], ...] = ()
+    # Further sheet names it is found by (besides `name` and `alias`).
+    other_names: tuple[str, ...] = ()
 
     def column(self, key: str) -> Column:
         return next(column for column in self.columns if column.key == key)
@@ -141,7 +150,83 @@ INDICATORS = SheetSchema(
     ),
 )
 
-SHEETS: tuple[SheetSchema, ...] = (AIR, INSPECTIONS, PENALTIES, COMPENSATION, INDICATORS)
+WATER_LEVELS = ("国控", "省控", "市控")
+WATER_BODIES = ("河流", "湖库")
+WATER_CLASSES = ("Ⅰ", "Ⅱ", "Ⅲ", "Ⅳ", "Ⅴ")
+_ASCII_CLASSES = ("I", "II", "III", "IV", "V")
+
+
+def _class_words(worst: bool) -> tuple[tuple[str, str], ...]:
+    """Ⅲ is also written III, 3, Ⅲ类, III类, iii (and 劣Ⅴ as 劣V, 劣5, 劣Ⅴ类)."""
+    words = []
+    for number, (roman, ascii_) in enumerate(zip(WATER_CLASSES, _ASCII_CLASSES), start=1):
+        for form in (roman, ascii_, ascii_.lower(), str(number)):
+            words += [(form, roman), (form + "类", roman)]
+    if worst:
+        for form in ("劣Ⅴ", "劣V", "劣v", "劣5", "劣五"):
+            words += [(form, "劣Ⅴ"), (form + "类", "劣Ⅴ")]
+    return tuple((written, meant) for written, meant in words if written != meant)
+
+
+def _measurement(key: str, name: str, *aliases: str) -> Column:
+    return Column(key, name, (name, *aliases), "measurement", rules=("nonnegative",))
+
+
+# GB 3838-2002 Table 1 by its names and the codes monitoring systems print (BOD₅ = BOD5:
+# headers are matched after NFKC). The limits are domain/gb3838.py;水温, 总氮 and
+# 粪大肠菌群 are read but decide no class.
+WATER_INDICATORS: tuple[Column, ...] = (
+    _measurement("temp", "水温", "water_temperature", "温度"),
+    _measurement("ph", "pH", "pH值", "ph"),
+    _measurement("do", "溶解氧", "DO"),
+    _measurement("codmn", "高锰酸盐指数", "CODMn", "高锰酸钾指数"),
+    _measurement("cod", "化学需氧量", "COD", "CODCr", "COD_Cr"),
+    _measurement("bod5", "五日生化需氧量", "BOD5", "BOD₅", "生化需氧量"),
+    _measurement("nh3n", "氨氮", "NH3-N", "NH3N", "NH₃-N"),
+    _measurement("tp", "总磷", "TP", "总磷(以P计)"),
+    _measurement("tn", "总氮", "TN", "总氮(以N计)"),
+    _measurement("cu", "铜", "Cu"),
+    _measurement("zn", "锌", "Zn"),
+    _measurement("f", "氟化物", "F", "F-", "氟化物(以F-计)"),
+    _measurement("se", "硒", "Se"),
+    _measurement("as", "砷", "As"),
+    _measurement("hg", "汞", "Hg"),
+    _measurement("cd", "镉", "Cd"),
+    _measurement("cr6", "六价铬", "Cr6+", "Cr(VI)", "Cr6", "铬(六价)"),
+    _measurement("pb", "铅", "Pb"),
+    _measurement("cn", "氰化物", "CN", "CN-"),
+    _measurement("phenol", "挥发酚", "挥发性酚", "volatile_phenol"),
+    _measurement("oil", "石油类", "petroleum", "oil"),
+    _measurement("las", "阴离子表面活性剂", "LAS"),
+    _measurement("s", "硫化物", "S", "S2-"),
+    _measurement("coli", "粪大肠菌群", "粪大肠菌群(个/L)", "fecal_coliform"),
+)
+# The 21 that decide a class; the sheet needs at least one of them.
+WATER_EVALUATED = tuple(column.key for column in WATER_INDICATORS if column.key not in ("temp", "tn", "coli"))
+
+WATER = SheetSchema(
+    "water", "地表水", "water_quality",
+    (
+        Column("section", "断面名称", ("断面名称", "断面", "点位名称", "section"), "text", True, True),
+        Column("level", "断面级别", ("断面级别", "级别", "控制级别", "level"), "choice", choices=WATER_LEVELS,
+               synonyms=(("国考", "国控"), ("省考", "省控"), ("市考", "市控"))),
+        Column("body", "水体类型", ("水体类型", "水体", "water_body"), "choice", choices=WATER_BODIES,
+               synonyms=(("湖泊", "湖库"), ("水库", "湖库"), ("湖", "湖库"), ("库", "湖库"), ("河", "河流"))),
+        Column("date", "监测日期", ("监测日期", "采样日期", "日期", "date"), "date"),
+        Column("month", "月份", ("月份", "month"), "month"),
+        Column("target", "目标类别", ("目标类别", "水质目标", "目标", "target"), "choice", choices=WATER_CLASSES,
+               synonyms=_class_words(False)),
+        Column("class", "水质类别", ("水质类别", "类别", "class"), "choice", choices=(*WATER_CLASSES, "劣Ⅴ"),
+               synonyms=_class_words(True)),
+        *WATER_INDICATORS,
+    ),
+    row_rules=("date_or_month", "lawreport_cli.metrics.water:check_class"),
+    row_date=("date",),
+    one_of_columns=(("date", "month"), WATER_EVALUATED),
+    other_names=("水质", "地表水水质"),
+)
+
+SHEETS: tuple[SheetSchema, ...] = (AIR, INSPECTIONS, PENALTIES, COMPENSATION, INDICATORS, WATER)
 BY_KEY = {sheet.key: sheet for sheet in SHEETS}
 
 # Rows that are not records: totals and notes under the table (DATA.md, "What real exports look like").

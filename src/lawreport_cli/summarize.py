@@ -1,15 +1,10 @@
 """summarize: records -> every figure of the report, as one Summary."""
 from __future__ import annotations
 
-from .metrics.air import compute_air
 from .metrics.common import period_for
-from .metrics.compensation import compute_compensation
-from .metrics.indicators import compute_indicators
-from .metrics.inspections import compute_inspections
-from .metrics.penalties import compute_penalties
 from .metrics.registry import SECTIONS
-from .metrics.standards import Plan, forced, like_for_like, plan_for
-from .model import Summary
+from .domain.standards import Plan, forced, like_for_like, plan_for
+from .model import Entities, Summary
 from .records import Workbook
 
 
@@ -45,41 +40,52 @@ def summarize(workbook: Workbook, through: int | None = None, sections: list[str
                          f"its name); give it with --year")
     period = period_for(workbook.year, through)
     wanted = set(sections or SECTIONS)
-    figures, by_city, monthly = {}, {}, {}
-    standards, standards_note, recomputed = None, "", []
+    figures, entities, monthly, notes, extra = {}, {}, {}, [], {}
+    # What a section's compute may ask for by name (SectionDef.options): the air plan.
+    plan, note = air_plan(period, standard, workbook.year, like_for_like_with)
+    context = {"plan": plan}
     records = workbook.records
-    if "air" in records and "air" in wanted:
-        plan, note = air_plan(period, standard, workbook.year, like_for_like_with)
-        air = compute_air(records["air"], period, plan)
-        air_figures, by_city, air_monthly = air
-        if air.standards and note:
-            standards_note, recomputed = note, [span.to_dict() for span in plan.recomputed]
-        standards = air.standards
-        figures.update(air_figures)
-        monthly.update(air_monthly)
-    if "inspections" in records and "inspections" in wanted:
-        figures.update(compute_inspections(records["inspections"], period))
-    if "penalties" in records and "penalties" in wanted:
-        penalty_figures, penalty_monthly = compute_penalties(records["penalties"], period)
-        figures.update(penalty_figures)
-        monthly.update(penalty_monthly)
-    if "compensation" in records and "compensation" in wanted:
-        figures.update(compute_compensation(records["compensation"], period))
-    if "indicators" in records and "indicators" in wanted:
-        figures.update(compute_indicators(records["indicators"], period))
+    for section in SECTIONS.values():
+        if section.id not in wanted or section.sheet not in records:
+            continue
+        result = section.compute(records[section.sheet], period,
+                                 **{name: context[name] for name in section.options})
+        figures.update(result.figures)
+        for table in result.entities:
+            _merge(entities, table)
+        monthly.update(result.monthly)
+        notes.extend(result.notes)
+        extra.update(result.extra)
+    # "standards" is a top-level entry the renderers also read (Summary.standards).
+    standards = extra.pop("standards", None)
+    standards_note, recomputed = "", []
+    if standards and note:
+        standards_note, recomputed = note, [span.to_dict() for span in plan.recomputed]
     return Summary(
         source=workbook.source,
         period=period,
         year=workbook.year,
         figures=figures,
-        by_city=by_city,
         findings=workbook.findings,
         rows_left_out=workbook.rows_with_errors,
+        notes=notes,
         monthly=monthly,
+        entities=entities,
+        extra=extra,
         standards=standards,
         standards_note=standards_note,
         recomputed=recomputed,
     )
+
+
+def _merge(entities: dict[str, Entities], table: Entities) -> None:
+    """Two sections' tables of the same key (two sections by city) become one, entity by entity."""
+    if table.key not in entities:
+        entities[table.key] = table
+        return
+    rows = entities[table.key].rows
+    for entity, entity_figures in table.rows.items():
+        rows.setdefault(entity, {}).update(entity_figures)
 
 
 def air_plan(period, standard: str, year: int, like_for_like_with: int | None) -> tuple[Plan, str]:

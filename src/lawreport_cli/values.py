@@ -181,9 +181,32 @@ def parse_yes_no(raw: pl.Expr) -> pl.Expr:
     return text.replace_strict(meaning, default=None, return_dtype=pl.Boolean)
 
 
-def parse_choice(raw: pl.Expr, choices: tuple[str, ...]) -> pl.Expr:
+def parse_choice(raw: pl.Expr, choices: tuple[str, ...], synonyms: tuple[tuple[str, str], ...] = ()) -> pl.Expr:
     text = clean_text(raw).str.replace_all(" ", "", literal=True)
-    return text.replace_strict({choice: choice for choice in choices}, default=None, return_dtype=pl.Utf8)
+    meaning = {**dict(synonyms), **{choice: choice for choice in choices}}
+    return text.replace_strict(meaning, default=None, return_dtype=pl.Utf8)
+
+
+# Below the detection limit, as laboratories write it: 0.05L, <0.05 (HJ 630 and 环办监测函〔2020〕82号).
+_BELOW_LIMIT = r"^(?:([0-9]*\.?[0-9]+)[lL]|[<＜]([0-9]*\.?[0-9]+))$"
+NOT_DETECTED = ("nd", "n.d.", "n.d", "未检出", "<dl", "低于检出限")
+
+
+def parse_measurement(raw: pl.Expr) -> pl.Expr:
+    """A laboratory value: a number, or half the detection limit for `0.05L` / `<0.05`.
+
+    Float64; the halving is exact in binary, so the shortest repr of the result is
+    the exact half of the limit as written (0.05L -> 0.025).
+    """
+    text = _number_text(raw)
+    parts = text.str.extract_groups(_BELOW_LIMIT)
+    limit = pl.coalesce(parts.struct.field("1"), parts.struct.field("2")).cast(pl.Float64, strict=False)
+    return pl.when(limit.is_not_null()).then(limit / 2).otherwise(parse_number(raw))
+
+
+def is_not_detected(raw: pl.Expr) -> pl.Expr:
+    """`ND` / `未检出` without its limit: the value cannot be known (write e.g. 0.01L)."""
+    return clean_text(raw).str.replace_all(" ", "").str.to_lowercase().is_in(list(NOT_DETECTED)).fill_null(False)
 
 
 _CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -192,7 +215,7 @@ _CODE_VALUES = {char: index for index, char in enumerate(_CODE_CHARS)}
 
 
 def credit_code_valid(code: pl.Expr) -> pl.Expr:
-    """GB 32100-2015 check digit, columnar (see creditcode.py for the scalar rule)."""
+    """GB 32100-2015 check digit, columnar (see domain/creditcode.py for the scalar rule)."""
     text = code.str.to_uppercase()
     total = pl.lit(0, pl.Int64)
     for position, weight in enumerate(_CODE_WEIGHTS):

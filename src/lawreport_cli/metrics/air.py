@@ -5,40 +5,23 @@ neighbours come back to Python, where the figures are made exact (Decimal).
 """
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from decimal import Decimal
 from fractions import Fraction
 
 import polars as pl
 
-from ..model import Figure, Period
+from ..results import Figure, Period, SectionResult, city_entities
 from ..numbers import half_up
-from .aqi import LEVELS, POLLUTANTS, composite_index, half_up_fraction, percentile, with_daily_aqi
+from ..domain.ranking import rank_competition
+from ..domain.aqi import LEVELS, POLLUTANTS, composite_index, half_up_fraction, percentile, with_daily_aqi
 from .registry import BY_ID, METRICS
-from .standards import Plan, plan_for
+from ..domain.standards import Plan, plan_for
 
 # Concentrations are summed exactly as integers of 1e-6 of their unit (data carry
 # at most a few decimals), so a mean exactly at .5 rounds up, whatever the row count.
 _MICRO = 1_000_000
 _MEANS = ("pm25", "pm10", "so2", "no2")  # air.<pollutant> means, rounded to integers
 UNNAMED_CITY = ""  # the by_city key of rows without a city, when other cities exist
-
-
-def rank_competition(values: dict[str, Decimal], higher_is_better: bool) -> dict[str, int]:
-    """Competition ranking ("1, 2, 2, 4"): 1 + the number of strictly better values.
-
-    Keys keep the order of `values`; a None value gets no rank.
-    """
-    present = {key: value for key, value in values.items() if value is not None}
-    ordered = sorted(present.values())
-    ranks: dict[str, int] = {}
-    for key, value in present.items():
-        if higher_is_better:
-            better = len(ordered) - bisect_right(ordered, value)
-        else:
-            better = bisect_left(ordered, value)
-        ranks[key] = 1 + better
-    return ranks
 
 
 def _in_period(records: pl.DataFrame, period: Period) -> pl.DataFrame:
@@ -108,23 +91,10 @@ def _monthly(frame: pl.DataFrame, period: Period) -> dict[str, list]:
     return series
 
 
-class AirResult(tuple):
-    """(figures, by_city, monthly) — it unpacks as that 3-tuple — plus `.standards`.
-
-    `standards` is the JSON "standards" value ({"aqi": [spans], "annual": ...})
-    of the plan the days were computed with, or None when the period has no air rows.
-    """
-
-    standards: dict | None
-
-    def __new__(cls, figures: dict, by_city: dict, monthly: dict, standards: dict | None = None):
-        result = super().__new__(cls, (figures, by_city, monthly))
-        result.standards = standards
-        return result
-
-
-def compute_air(records: pl.DataFrame, period: Period, plan: Plan | None = None) -> AirResult:
-    """(top-level figures, by_city figures, monthly series) of the air section, and its standards.
+def compute_air(records: pl.DataFrame, period: Period, plan: Plan | None = None) -> SectionResult:
+    """The air section: top-level figures, by_city figures (entities), monthly series, and
+    extra["standards"], the JSON "standards" value ({"aqi": [spans], "annual": ...}) of the
+    plan the days were computed with (absent when the period has no air rows).
 
     Each day's AQI and level come from the standard `plan` gives its date
     (default: the one in force on it); the annual figures follow HJ 663-2013.
@@ -134,9 +104,9 @@ def compute_air(records: pl.DataFrame, period: Period, plan: Plan | None = None)
     """
     frame = _in_period(records, period)
     if frame.height == 0:
-        return AirResult({}, {}, {})
+        return SectionResult()
     plan = plan or plan_for(period.start, period.end)
-    standards = plan.to_dict()
+    standards = {"standards": plan.to_dict()}
     city = pl.col("city") if "city" in frame.columns else pl.lit(None, dtype=pl.String)
     frame = frame.with_columns(city.cast(pl.String).fill_null(UNNAMED_CITY).alias("__city"))
     needed = [*POLLUTANTS] + (["o3_1h"] if "o3_1h" in frame.columns else [])
@@ -148,7 +118,7 @@ def compute_air(records: pl.DataFrame, period: Period, plan: Plan | None = None)
 
     if len(per_city) == 1:
         (figures,) = per_city.values()
-        return AirResult(figures, {}, _monthly(frame, period), standards)
+        return SectionResult(figures, monthly=_monthly(frame, period), extra=standards)
 
     def value(city_figures: dict[str, Figure], mid: str):
         figure = city_figures.get(mid)
@@ -161,4 +131,4 @@ def compute_air(records: pl.DataFrame, period: Period, plan: Plan | None = None)
         ranks = rank_competition({c: value(f, mid) for c, f in per_city.items()}, higher)
         for c, rank in ranks.items():
             per_city[c][rank_id] = Figure(BY_ID[rank_id], rank)
-    return AirResult({}, per_city, {}, standards)
+    return SectionResult(entities=[city_entities(per_city)], extra=standards)

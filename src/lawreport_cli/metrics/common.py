@@ -5,7 +5,7 @@ import datetime as dt
 
 import polars as pl
 
-from ..model import Figure, Period
+from ..results import Figure, Period
 from .registry import BY_ID
 
 

@@ -5,11 +5,11 @@ from decimal import Decimal
 
 import polars as pl
 
-from ..model import Figure, Period
+from ..results import Figure, Period, SectionResult
 from .registry import indicator_metric
 
 
-def compute_indicators(records: pl.DataFrame, period: Period) -> dict[str, Figure]:
+def compute_indicators(records: pl.DataFrame, period: Period) -> SectionResult:
     """`indicators.<指标>`: the exact sum of its values, in order of first appearance.
 
     Rows with a 月份 after the period's last month are cut by `--through`; rows
@@ -28,4 +28,4 @@ def compute_indicators(records: pl.DataFrame, period: Period) -> dict[str, Figur
         value = int(total) if total == total.to_integral_value() else total.normalize()
         metric = indicator_metric(name, unit)
         result[metric.id] = Figure(metric, value)
-    return result
+    return SectionResult(result)

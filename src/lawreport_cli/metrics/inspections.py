@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from ..model import Figure, Period
+from ..results import Figure, Period, SectionResult
 from .common import count, figures, in_period
 
 METHOD_METRICS = {
@@ -15,7 +15,7 @@ METHOD_METRICS = {
 }
 
 
-def compute_inspections(records: pl.DataFrame, period: Period) -> dict[str, Figure]:
+def compute_inspections(records: pl.DataFrame, period: Period) -> SectionResult:
     visits = records.filter(in_period("date", period))
     # An enterprise is its credit code where it has one, else its name.
     enterprise = pl.coalesce("credit_code", "enterprise") if "credit_code" in visits.columns else pl.col("enterprise")
@@ -28,4 +28,4 @@ def compute_inspections(records: pl.DataFrame, period: Period) -> dict[str, Figu
     values["inspections.problems_found"] = (
         count(visits, pl.col("problem_found")) if "problem_found" in visits.columns else None)
     values["inspections.remote"] = count(visits, pl.col("remote")) if "remote" in visits.columns else None
-    return figures(values)
+    return SectionResult(figures(values))

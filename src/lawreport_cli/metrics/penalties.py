@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from ..model import Figure, Period
+from ..results import Figure, Period, SectionResult
 from .common import count, fen_sum, figures, in_period, monthly_counts
 
 
@@ -11,7 +11,7 @@ def _flag(records: pl.DataFrame, column: str) -> pl.Expr:
     return pl.col(column).fill_null(False) if column in records.columns else pl.lit(False)
 
 
-def compute_penalties(records: pl.DataFrame, period: Period) -> tuple[dict[str, Figure], dict[str, list]]:
+def compute_penalties(records: pl.DataFrame, period: Period) -> SectionResult:
     decided = in_period("decided_on", period)
     outcome = pl.col("outcome")
     decision = decided & outcome.is_in(["处罚", "减罚"])
@@ -42,4 +42,4 @@ def compute_penalties(records: pl.DataFrame, period: Period) -> tuple[dict[str, 
         "penalties.decisions": monthly_counts(records, "decided_on", outcome.is_in(["处罚", "减罚"]), period),
         "penalties.fines": monthly_counts(records, "decided_on", outcome.is_in(["处罚", "减罚"]), period, "fine"),
     }
-    return figures(values), monthly
+    return SectionResult(figures(values), monthly=monthly)

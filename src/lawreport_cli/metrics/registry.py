@@ -5,9 +5,12 @@ Ids are stable: they are the keys of the JSON output and of every export.
 
 kind:
   count    an integer number of things (件, 家次, 天 ...)
+  rank     a place among others, 1 = best (direction "lower"); year on year
+           changes in places (进步2个位次), never in percent
   money    exact; carried as integer fen, shown in 万元 with 4 decimals
   number   a measured or derived figure shown with `decimals` places
   percent  a rate in %, `decimals` places; year on year changes in 百分点
+  text     a word (a water class, a status), in per-entity tables only
 direction (the good direction, for year on year):
   lower    a fall is 改善 (concentrations, composite index, heavy days)
   higher   a rise is 改善 (good days, good rate)
@@ -15,20 +18,62 @@ direction (the good direction, for year on year):
 """
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from typing import Literal
 
-Kind = Literal["count", "money", "number", "percent"]
+Kind = Literal["count", "rank", "money", "number", "percent", "text"]
 Direction = Literal["lower", "higher"] | None
 
-SECTIONS: dict[str, tuple[str, str]] = {
-    # section id: (zh title, en title), in report order
-    "air": ("空气质量", "Air quality"),
-    "inspections": ("执法检查", "Enforcement inspections"),
-    "penalties": ("行政处罚", "Administrative penalties"),
-    "compensation": ("生态环境损害赔偿", "Damage compensation"),
-    "indicators": ("其他指标", "Other indicators"),
-}
+
+@dataclass(frozen=True)
+class SectionDef:
+    """One report section: its titles, the sheet it reads, the function that computes it.
+
+    `compute` and `prose` are "module:name" paths, imported when first used, so the
+    registry (and `lawreport --help`) imports no data library. compute(records,
+    period) returns a results.SectionResult; `prose`, when given, names the section's
+    paragraph spec (render/prose.py reads it), so a new section's sentences need no
+    renderer code.
+    """
+
+    id: str
+    title: str
+    title_en: str
+    sheet: str  # the schema key of the sheet (schema.BY_KEY)
+    compute_path: str
+    prose_path: str = ""
+    options: tuple[str, ...] = ()  # what compute takes from summarize by name ("plan": the air standards)
+
+    def title_for(self, lang: str) -> str:
+        return self.title_en if lang == "en" else self.title
+
+    def compute(self, records, period, **options):
+        return _resolve(self.compute_path)(records, period, **options)
+
+    @property
+    def prose(self) -> dict | None:
+        return _resolve(self.prose_path) if self.prose_path else None
+
+
+def _resolve(path: str):
+    module, _, name = path.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def _s(id, title, title_en, compute, prose="", options=()) -> SectionDef:
+    return SectionDef(id, title, title_en, id, f"lawreport_cli.metrics.{id}:{compute}", prose, options)
+
+
+# In report order; `summarize` computes, and every renderer shows, the sections in this order.
+SECTIONS: dict[str, SectionDef] = {section.id: section for section in (
+    _s("air", "空气质量", "Air quality", "compute_air", options=("plan",)),
+    _s("water", "地表水", "Surface water", "compute_water", "lawreport_cli.metrics.water:PROSE"),
+    _s("inspections", "执法检查", "Enforcement inspections", "compute_inspections"),
+    _s("penalties", "行政处罚", "Administrative penalties", "compute_penalties"),
+    _s("compensation", "生态环境损害赔偿", "Damage compensation", "compute_compensation"),
+    _s("indicators", "其他指标", "Other indicators", "compute_indicators"),
+)}
 
 
 @dataclass(frozen=True)
@@ -68,8 +113,25 @@ METRICS: tuple[MetricDef, ...] = (
     _m("air.o3_8h_p90", "O3日最大8小时第90百分位数", "O3 max 8-h 90th percentile", "µg/m³", "number", 0, "lower"),
     _m("air.composite_index", "环境空气质量综合指数", "Composite air quality index", "—", "number", 2, "lower"),
     # Ranks among the cities of one sheet (1 = best); only with several cities.
-    _m("air.rank_good_rate", "优良天数比率排名", "Rank by good-day rate", "位", "count"),
-    _m("air.rank_composite_index", "综合指数排名", "Rank by composite index", "位", "count"),
+    _m("air.rank_good_rate", "优良天数比率排名", "Rank by good-day rate", "位", "rank", direction="lower"),
+    _m("air.rank_composite_index", "综合指数排名", "Rank by composite index", "位", "rank", direction="lower"),
+    # GB 3838-2002 classes of river and lake sections (metrics/water.py).
+    _m("water.sections", "监测断面数", "Sections monitored", "个", "count"),
+    _m("water.good_sections", "Ⅰ—Ⅲ类断面数", "Sections of class I-III", "个", "count", direction="higher"),
+    _m("water.good_ratio", "水质优良比例", "Share of class I-III", "%", "percent", 1, "higher"),
+    _m("water.bad5_sections", "劣Ⅴ类断面数", "Sections worse than class V", "个", "count", direction="lower"),
+    _m("water.bad5_ratio", "劣Ⅴ类比例", "Share worse than class V", "%", "percent", 1, "lower"),
+    _m("water.class_1_sections", "Ⅰ类断面数", "Sections of class I", "个", "count"),
+    _m("water.class_2_sections", "Ⅱ类断面数", "Sections of class II", "个", "count"),
+    _m("water.class_3_sections", "Ⅲ类断面数", "Sections of class III", "个", "count"),
+    _m("water.class_4_sections", "Ⅳ类断面数", "Sections of class IV", "个", "count"),
+    _m("water.class_5_sections", "Ⅴ类断面数", "Sections of class V", "个", "count"),
+    _m("water.target_sections", "有考核目标断面数", "Sections with a target", "个", "count"),
+    _m("water.target_met", "达标断面数", "Sections meeting their target", "个", "count", direction="higher"),
+    _m("water.target_rate", "达标率", "Share meeting their target", "%", "percent", 1, "higher"),
+    _m("water.key_sections", "国、省控断面数", "National and provincial sections", "个", "count"),
+    _m("water.key_good_ratio", "国、省控断面优良比例", "National and provincial share of class I-III", "%",
+       "percent", 1, "higher"),
     _m("inspections.visits", "检查企业家次", "Inspection visits", "家次", "count"),
     _m("inspections.enterprises", "检查企业数", "Enterprises inspected", "家", "count"),
     _m("inspections.double_random", "双随机检查", "Double-random inspections", "家次", "count"),
@@ -105,7 +167,7 @@ def improvement_rank_metric(name: str) -> MetricDef:
     base = BY_ID[f"air.{name}"]
     return MetricDef(
         f"air.rank_{name}_improvement", f"{base.label}改善幅度排名",
-        f"Rank by {base.label_en} improvement", "位", "count",
+        f"Rank by {base.label_en} improvement", "位", "rank", 0, "lower",
     )
 
 

@@ -33,8 +33,10 @@ def number_text(metric: MetricDef, value) -> str:
         return ""
     if metric.kind == "money":
         return wan_json(int(value))
-    if metric.kind == "count":
+    if metric.kind in ("count", "rank"):
         return str(int(value))
+    if metric.kind == "text":
+        return neutralise(str(value))
     return f"{Decimal(value):f}"
 
 
@@ -48,7 +50,8 @@ def _write(columns: list[str], rows: list[list[str]]) -> str:
 
 def summary_rows(summary: Summary, lang: str = "zh") -> list[list[str]]:
     rows = []
-    places = [("", summary.figures)] + list(summary.by_city.items())
+    # Every per-entity table (cities, river sections): the entity goes in the `city` column.
+    places = [("", summary.figures)] + [item for table in summary.entities.values() for item in table.rows.items()]
     for city, figures in places:
         for figure in figures.values():
             metric = figure.metric

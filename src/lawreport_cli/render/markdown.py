@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from ..model import Comparison, Summary
 from .safe_text import for_markdown
-from .table import (
-    Block, compare_blocks, compare_footer, compare_header_lines, summary_blocks, summary_footer,
-    tabulate_block, word, year_label,
+from .layout import (
+    Block, compare_blocks, compare_footer, compare_header_lines, summary_blocks, summary_footer, tabulate_block,
 )
+from .words import word, year_label
 
 TITLES = {
     "summary": ("# {year}统计汇总", "# Summary {year}"),

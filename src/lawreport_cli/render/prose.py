@@ -20,7 +20,7 @@ from decimal import ROUND_FLOOR, Decimal
 from ..metrics.registry import IMPROVEMENT_RANKED, SECTIONS, MetricDef
 from ..model import Change, Comparison, Summary, format_value
 from ..numbers import FEN_PER_WAN, wan_text
-from .table import section_title, standards_line, yoy_text
+from .words import section_title, standards_line, yoy_text
 
 PHRASES: dict[str, str] = {
     # -- spans of time --
@@ -183,6 +183,8 @@ def prose_value(metric: MetricDef, value) -> str:
             whole = _floor(wan, 1)
             return f"{whole}{unit}" if wan == whole else PHRASES["about.wan"].format(n=whole)
         return f"{wan_text(fen)}{unit}"
+    if metric.kind == "percent" and value == 100:
+        return f"100{unit}"  # 达到100%, as the report writes a full share
     return f"{format_value(metric, value)}{unit}"
 
 
@@ -195,7 +197,7 @@ def yoy_phrase(change: Change) -> str:
     metric = change.metric
     if not change.trend:
         return ""
-    if metric.unit == "位":  # a rank: a smaller number is a better place
+    if metric.kind == "rank":  # a smaller number is a better place
         if change.change == 0:
             return PHRASES["yoy.rank_same"]
         key = "yoy.rank_better" if change.change < 0 else "yoy.rank_worse"
@@ -213,10 +215,10 @@ def yoy_phrase(change: Change) -> str:
     return PHRASES[f"yoy.{change.trend}"].format(pct=_number(change.change_pct))
 
 
-def span_text(summary: Summary, paragraph: str) -> str:
+def span_text(summary: Summary, paragraph) -> str:
     """"今年以来，", "1-11月，", "2023年1-11月"… for the summary's period."""
     start, end = summary.period.start, summary.period.end
-    full, part = SPANS[paragraph]
+    full, part = SPANS[paragraph] if isinstance(paragraph, str) else paragraph
     year_start = start == dt.date(start.year, 1, 1)
     month_end = (end + dt.timedelta(days=1)).day == 1
     if year_start and end == dt.date(start.year, 12, 31):
@@ -233,20 +235,26 @@ def span_text(summary: Summary, paragraph: str) -> str:
 class _Place:
     """The figures and changes of one place (the whole sheet, or one city)."""
 
-    def __init__(self, figures: dict, changes: dict, ranks: dict | None = None):
+    def __init__(self, figures: dict, changes: dict, ranks: dict | None = None, phrases: dict | None = None):
         self.figures = figures
         self.changes = changes
         self.ranks = ranks or {}  # improvement ranks of a city
+        self.phrases = {**PHRASES, **(phrases or {})}  # a section's own phrases (its prose spec)
 
     def value_clause(self, metric_id: str) -> str:
         figure = self.figures.get(metric_id)
-        if figure is None or metric_id not in PHRASES:
+        if figure is None or metric_id not in self.phrases:
             return ""
         if metric_id in SKIP_ZERO and not figure.value:
             return ""
-        if figure.metric.unit == "位":
-            return PHRASES[metric_id].format(n=int(figure.value))
-        return PHRASES[metric_id].format(v=prose_value(figure.metric, figure.value))
+        if figure.metric.kind == "rank":
+            return self.phrases[metric_id].format(n=int(figure.value))
+        # A phrase may name other figures of the place by their short name: {key_sections}.
+        others = {mid.split(".", 1)[1]: prose_value(f.metric, f.value) for mid, f in self.figures.items()}
+        try:
+            return self.phrases[metric_id].format(**{**others, "v": prose_value(figure.metric, figure.value)})
+        except KeyError:  # a figure the phrase names is absent (its column is not in the sheet)
+            return ""
 
     def yoy_clause(self, metric_id: str) -> str:
         change = self.changes.get(metric_id)
@@ -255,7 +263,7 @@ class _Place:
         phrase = yoy_phrase(change)
         if not phrase:
             return ""
-        label = SHORT.get(metric_id, change.metric.label)
+        label = self.phrases.get(f"short.{metric_id}") or SHORT.get(metric_id, change.metric.label)
         clause = PHRASES["yoy"].format(label=label, change=phrase)
         name = metric_id.split(".", 1)[1]
         rank = self.ranks.get(f"air.rank_{name}_improvement") if name in IMPROVEMENT_RANKED else None
@@ -271,7 +279,7 @@ class _Place:
                 clause = self.value_clause if kind == "v" else self.yoy_clause
                 clauses = [text for text in map(clause, ids) if text]
                 if clauses:
-                    parts.append((PHRASES[opener] if opener else "") + joiner.join(clauses))
+                    parts.append((self.phrases[opener] if opener else "") + joiner.join(clauses))
             if parts:
                 sentences.append("；".join(parts) + "。")
         return sentences
@@ -287,7 +295,7 @@ def _day_span(start: str, end: str) -> str:
 def standards_clause(summary: Summary, comparison: Comparison | None = None) -> str:
     """"按HJ 633—2026计，", or per span for a year under two standards; with the 同口径 clause
     of a comparison whose previous year was recomputed. "" without standards."""
-    from ..metrics.standards import title_of
+    from ..domain.standards import title_of
 
     if not summary.standards:
         return ""
@@ -337,12 +345,35 @@ def _indicators_paragraph(summary: Summary) -> str:
     return "，".join(clauses) + "。" if clauses else ""
 
 
+def _section_paragraph(summary: Summary, comparison: Comparison | None, spec: dict) -> str:
+    """A section's paragraph from its own prose spec (the registry's `prose`): no code per section.
+
+    spec: {"phrases": {id or opener: template}, "span": (full year, part of it), "sentences": PARAGRAPHS-style}
+    """
+    changes = comparison.changes if comparison else {}
+    sentences = _Place(summary.figures, changes, phrases=spec.get("phrases")).sentences(spec["sentences"])
+    if not sentences:
+        return ""
+    return span_text(summary, spec.get("span", ("", ""))) + "".join(sentences)
+
+
+# The paragraphs of the sections written before section prose specs existed, by section;
+# penalties share the enforcement paragraph with inspections, as the report's sentence does.
+BUILT_IN: dict[str, object] = {
+    "air": lambda summary, comparison: _air_paragraph(summary, comparison),
+    "inspections": lambda summary, comparison: _paragraph(summary, comparison, "enforcement"),
+    "compensation": lambda summary, comparison: _paragraph(summary, comparison, "compensation"),
+}
+
+
 def _zh(summary: Summary, comparison: Comparison | None) -> str:
-    paragraphs = [
-        _air_paragraph(summary, comparison),
-        _paragraph(summary, comparison, "enforcement"),
-        _paragraph(summary, comparison, "compensation"),
-    ]
+    paragraphs = []
+    for section_id, section in SECTIONS.items():
+        spec = section.prose
+        if spec is not None:
+            paragraphs.append(_section_paragraph(summary, comparison, spec))
+        elif section_id in BUILT_IN:
+            paragraphs.append(BUILT_IN[section_id](summary, comparison))
     paragraphs = [p for p in paragraphs if p]
     indicators = _indicators_paragraph(summary)
     if indicators:
@@ -371,11 +402,13 @@ def _en(summary: Summary, comparison: Comparison | None) -> str:
             if change is not None and not change.one_sided and yoy_text(change, "en"):
                 clause += f" ({yoy_text(change, 'en')} year on year)"
             clauses.append(clause)
-        for city, figures in summary.by_city.items():
-            for figure in figures.values():
-                if figure.metric.section == section:
-                    metric = figure.metric
-                    clauses.append(f"{city}: {metric.label_en} {format_value(metric, figure.value)}{_en_unit(metric)}")
+        for table in summary.entities.values():
+            for entity, figures in table.rows.items():
+                for figure in figures.values():
+                    if figure.metric.section == section:
+                        metric = figure.metric
+                        clauses.append(f"{entity}: {metric.label_en} {format_value(metric, figure.value)}"
+                                       f"{_en_unit(metric)}")
         if clauses:
             text = f"{section_title(section, 'en')} ({summary.period.label('en')}): " + "; ".join(clauses) + "."
             if section == "air" and summary.standards:

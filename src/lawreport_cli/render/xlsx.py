@@ -18,9 +18,8 @@ from wcwidth import wcswidth
 
 from ..metrics.registry import MetricDef, metric_for
 from ..model import Change, Comparison, Summary, format_value, money_decimal
-from .table import (
-    by_section, city_metrics, ordered_sections, section_title, standards_line, unit_suffix, year_label, yoy_text,
-)
+from .layout import by_section, present_sections
+from .words import section_title, standards_line, unit_suffix, year_label, yoy_text
 
 SHEETS = {
     "compare": ("同比", "Year on year"),
@@ -85,7 +84,7 @@ def display_width(text: str) -> int:
 def decimals_of(metric: MetricDef, value) -> int:
     if metric.kind == "money":
         return 4
-    if metric.kind == "count":
+    if metric.kind in ("count", "rank"):
         return 0
     exponent = Decimal(value).as_tuple().exponent if value is not None else 0
     own = -exponent if isinstance(exponent, int) and exponent < 0 else 0
@@ -120,9 +119,12 @@ class _Sheet:
     def value(self, row: int, col: int, metric: MetricDef, value) -> None:
         if value is None:
             return
+        if metric.kind == "text":
+            self.text(row, col, str(value))
+            return
         if metric.kind == "money":
             number = float(money_decimal(int(value)))
-        elif metric.kind == "count":
+        elif metric.kind in ("count", "rank"):
             number = int(value)
         else:
             number = float(Decimal(value))
@@ -175,18 +177,24 @@ def _section_sheet(book: _Book, summary: Summary, section: str, figures: list) -
             sheet.text(row, 2, metric.unit)
             sheet.text(row, 3, metric.id)
         row += 2
-    metrics = city_metrics(summary.by_city, section)
-    if metrics:
-        sheet.header(row, [_t(HEADERS, "city", lang)] + [m.label_for(lang) + unit_suffix(m) for m in metrics])
-        for city, city_figures in summary.by_city.items():
+    metrics = []
+    for table in summary.entities.values():
+        # Every per-entity table (by_city, by_section ...): one row per entity, a column per figure.
+        table_metrics = table.columns(section)
+        if not table_metrics:
+            continue
+        metrics += table_metrics
+        sheet.header(row, [table.name[lang == "en"]] + [m.label_for(lang) + unit_suffix(m) for m in table_metrics])
+        for entity, entity_figures in table.rows.items():
             row += 1
-            sheet.text(row, 0, city)
-            for col, metric in enumerate(metrics, start=1):
-                figure = city_figures.get(metric.id)
+            sheet.text(row, 0, entity)
+            for col, metric in enumerate(table_metrics, start=1):
+                figure = entity_figures.get(metric.id)
                 sheet.value(row, col, metric, figure.value if figure else None)
+        row += 2
     if section == "air" and summary.standards:
         # A line under the figures, as in the table output; not fitted into column A's width.
-        sheet.ws.write_string(row + 2 if metrics else row, 0, standards_line(summary.standards, lang))
+        sheet.ws.write_string(row, 0, standards_line(summary.standards, lang))
     sheet.ws.freeze_panes(1, 1 if metrics and not figures else 0)
     sheet.fit_columns()
 
@@ -410,8 +418,7 @@ def summary_xlsx(summary: Summary, comparison: Comparison | None = None, lang: s
         "created": created_at(summary),
     })
     top = by_section(summary.figures)
-    city_sections = {f.metric.section for figures in summary.by_city.values() for f in figures.values()}
-    for section in ordered_sections(set(top) | city_sections):
+    for section in present_sections(summary):
         _section_sheet(book, summary, section, top.get(section, []))
     if comparison is not None:
         _compare_sheet(book, comparison)
