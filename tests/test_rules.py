@@ -54,6 +54,10 @@ CASES = {
     "required date blank": ("执法检查", [INSPECTION_HEADER, inspection(date=None)], [("执法检查!A2", "missing-value")]),
     "outcome blank on a decided case": ("行政处罚", [PENALTY_HEADER, penalty(outcome=None)],
                                         [("行政处罚!F2", "missing-value")]),
+    "indicator in two units that are not multiples": (
+        "其他指标", [INDICATOR_HEADER, ["环保服务手册", 3, "份", "", 1], ["环保服务手册", 2, "万份", "", 2],
+                 ["环保服务手册", 4, "次", "", 3], ["环保服务手册", 5, "次", "", 4]],
+        [("其他指标!C4", "mixed-units")]),
     # -- warnings --
     "credit code check digit": ("执法检查", [INSPECTION_HEADER, inspection(code="91370400MA3C5X7Y2K")],
                                 [("执法检查!C2", "credit-code-check")]),

@@ -165,7 +165,8 @@ def cli():
 @lang_option
 @year_option
 @verbose_option
-def validate(files, output_format, strict, lang, year, verbose):
+@config_option
+def validate(files, output_format, strict, lang, year, verbose, config_path):
     """Check workbooks against the data contract; list every problem at its cell.
 
     \b
@@ -181,12 +182,14 @@ def validate(files, output_format, strict, lang, year, verbose):
     from .render.findings import dumps, findings_json, findings_lines, is_ok, tally
     from .safety import UnreadableWorkbook
 
-    lang = lang or "zh"
+    with user_errors():
+        config = _settings(config_path)
+        lang = _lang(lang, config)
     exit_code = 0
     documents = []
     for path in files:
         try:
-            workbook = load_workbook(path, year=year)
+            workbook = load_workbook(path, year=year, words=config.words)
         except UnreadableWorkbook as error:
             click.echo(f"lawreport: {error}", err=True)
             exit_code = 2
@@ -241,7 +244,7 @@ def summarize(file, through, output_format, sections, standard, lang, keep_going
         lang = _lang(lang, config)
         progress = Progress()
         summary = summary_of(Path(file), through or config.through, parse_sections(sections), keep_going, year,
-                             progress, standard)
+                             progress, standard, words=config.words)
         progress.done()
         _report_warnings(summary.findings, summary.rows_left_out, lang)
         click.echo(SUMMARY_FORMATS[output_format](summary, lang).rstrip("\n"))
@@ -280,7 +283,7 @@ def compare(years, through, output_format, sections, standard, lang, keep_going,
         paths = [resolve_workbook(argument, directory) for argument in years]
         progress = Progress()
         result = compare_paths(paths, through or config.through, parse_sections(sections), keep_going, progress,
-                               standard)
+                               standard, words=config.words)
         progress.done()
         for comparison in result.comparisons:
             _report_warnings(comparison.current.findings, comparison.current.rows_left_out, lang)
@@ -346,11 +349,12 @@ def export(file, previous, out_dir, formats, through, standard, lang, keep_going
         progress = Progress(quiet)
         if previous:
             result = compare_paths([resolve_workbook(previous, directory), current_path], through, None, keep_going,
-                                   progress, standard)
+                                   progress, standard, words=config.words)
             comparison = result.comparisons[-1]
             summary = comparison.current
         else:
-            summary = summary_of(current_path, through, None, keep_going, progress=progress, standard=standard)
+            summary = summary_of(current_path, through, None, keep_going, progress=progress, standard=standard,
+                                 words=config.words)
         progress.done()
         _report_warnings(summary.findings, summary.rows_left_out, lang, quiet)
         target = Path(out_dir or config.output_dir or "reports")

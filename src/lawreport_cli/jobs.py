@@ -44,16 +44,18 @@ def resolve_workbook(argument: str, data_dir: Path) -> Path:
     return Path(argument)
 
 
-def load_checked(path: Path, keep_going: bool = False, year: int | None = None, progress=None) -> Workbook:
-    workbook = load_workbook(path, year=year, progress=progress)
+def load_checked(path: Path, keep_going: bool = False, year: int | None = None, progress=None,
+                 words=None) -> Workbook:
+    workbook = load_workbook(path, year=year, progress=progress, words=words)
     if workbook.errors and not keep_going:
         raise DataErrors(workbook)
     return workbook
 
 
 def summary_of(path: Path, through: int | None = None, sections: list[str] | None = None,
-               keep_going: bool = False, year: int | None = None, progress=None, standard: str = "auto") -> Summary:
-    return summarize(load_checked(path, keep_going, year, progress), through, sections, standard)
+               keep_going: bool = False, year: int | None = None, progress=None, standard: str = "auto",
+               words=None) -> Summary:
+    return summarize(load_checked(path, keep_going, year, progress, words), through, sections, standard)
 
 
 @dataclass
@@ -63,7 +65,7 @@ class CompareResult:
 
 
 def compare_paths(paths: list[Path], through: int | None = None, sections: list[str] | None = None,
-                  keep_going: bool = False, progress=None, standard: str = "auto") -> CompareResult:
+                  keep_going: bool = False, progress=None, standard: str = "auto", words=None) -> CompareResult:
     """Year on year over the same span (同期) of every workbook, like-for-like (同口径).
 
     The earlier year of each pair is computed day by day with the AQI standard the
@@ -71,7 +73,7 @@ def compare_paths(paths: list[Path], through: int | None = None, sections: list[
     """
     if len(paths) < 2:
         raise UsageError("compare needs at least two years or workbooks")
-    workbooks = [load_checked(path, keep_going, progress=progress) for path in paths]
+    workbooks = [load_checked(path, keep_going, progress=progress, words=words) for path in paths]
     workbooks.sort(key=lambda workbook: workbook.year)
     note = ""
     if through is None:

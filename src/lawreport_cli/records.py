@@ -17,6 +17,7 @@ import polars as pl
 from .checks import CheckedSheet, check_sheet
 from .findings import Finding
 from .reader import read_workbook
+from .words import Vocabulary
 
 
 @dataclass
@@ -43,12 +44,16 @@ class Workbook:
 
 
 def load_workbook(path: str | os.PathLike, year: int | None = None,
-                  progress: Callable[[str], None] | None = None) -> Workbook:
-    """Read and check a workbook. Raises UnreadableWorkbook when it cannot be read at all."""
-    raw = read_workbook(path, progress)
+                  progress: Callable[[str], None] | None = None, words: Vocabulary | None = None) -> Workbook:
+    """Read and check a workbook. Raises UnreadableWorkbook when it cannot be read at all.
+
+    `words`: the config's own sheet names, header names and values (lawreport.toml).
+    """
+    raw = read_workbook(path, progress, sheet_aliases=words.sheets if words else None,
+                        column_aliases=words.columns if words else None)
     if progress:
         progress(f"checking rules of {path}")
-    checked = {key: check_sheet(sheet) for key, sheet in raw.sheets.items()}
+    checked = {key: check_sheet(sheet, words) for key, sheet in raw.sheets.items()}
     findings = list(raw.findings)
     for sheet in checked.values():
         findings.extend(sheet.findings)
