@@ -403,10 +403,11 @@ def fields(file, previous, output_format, through, standard, lang, keep_going, d
         comparison = None  # the same summary and comparison as export makes
         if previous:
             comparison = compare_paths([resolve_workbook(previous, directory), current_path], through, None,
-                                       keep_going, progress, standard).comparisons[-1]
+                                       keep_going, progress, standard, words=config.words).comparisons[-1]
             summary = comparison.current
         else:
-            summary = summary_of(current_path, through, None, keep_going, progress=progress, standard=standard)
+            summary = summary_of(current_path, through, None, keep_going, progress=progress, standard=standard,
+                                 words=config.words)
         progress.done()
         _report_warnings(summary.findings, summary.rows_left_out, lang)
         render = fields_json if output_format == "json" else fields_table
@@ -448,6 +449,35 @@ def template(year_text, output, sheets, force):
         click.echo(f"lawreport: {error}", err=True)
         sys.exit(2)
     click.echo(str(written[0]))
+
+
+@cli.command("inspect", context_settings=CONTEXT)
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True))
+@format_option(("table", "json"))
+@config_option
+def inspect_command(files, output_format, config_path):
+    """Show how each file was read: sheets, header rows, columns, units, rows left out, words.
+
+    \b
+      lawreport inspect data/2023.xlsx
+      data/2023.xlsx
+        sheet 案件台账: read as penalties (行政处罚) by config, sheets.penalties
+          header: row 2
+          G2    罚没金额（万元） -> fine (罚款金额) by config, unit 万元 from header  [columns.penalties.fine]
+          H2    检查对象 -> not used (unknown; nearest known: 检查日期 -> date [columns.inspections.date])
+          refused 从轻处罚 in outcome: 2 rows (bad-choice; map it under [values.penalties.outcome] ...)
+
+    Each column shows the lawreport.toml key that names it ([sheets], [columns.<kind>],
+    [values.<kind>.<column>]); add your own names there. --format json gives the same
+    facts in stable keys for tools.
+    """
+    from .inspect import inspect_files, render_table
+    from .render.findings import dumps
+
+    with user_errors():
+        config = _settings(config_path)
+        document = inspect_files(files, config.words)
+        click.echo(dumps(document) if output_format == "json" else render_table(document).rstrip("\n"))
 
 
 def main() -> None:
