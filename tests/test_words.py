@@ -320,3 +320,10 @@ def test_validate_reads_the_config_lang(book, tmp_path, monkeypatch):
     result = CliRunner().invoke(cli, ["validate", str(path)])
     assert result.exit_code == 1
     assert "罚款金额 is -3000: an amount cannot be negative" in result.stdout
+
+
+def test_indicators_without_a_unit_column(book):
+    rows = [["指标", "数值"], ["学法次数", 4], ["学法次数", 5]]
+    values, workbook = _values(book({"其他指标": rows}))
+    assert values == {"indicators.学法次数": 9}
+    assert summarize(workbook).figures["indicators.学法次数"].metric.unit == ""

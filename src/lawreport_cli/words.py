@@ -276,6 +276,9 @@ def meaning(text: str, column, sheet_key: str, words: Vocabulary | None = None) 
     return None if is_placeholder(clean, column.type) else text
 
 
+_CLEAN_TABLE = {**_INVISIBLE_TABLE, 0x00A0: " ", 0x202F: " "}
+
+
 def without_invisible(text: str) -> str:
-    """Text as written, less its invisible characters (how an indicator's name is shown)."""
-    return text.translate(_INVISIBLE_TABLE)
+    """Text as written, less its invisible characters, NBSP a plain space (how an indicator's name is shown)."""
+    return text.translate(_CLEAN_TABLE)

@@ -22,9 +22,10 @@ def compute_indicators(records: pl.DataFrame, period: Period) -> dict[str, Figur
     # One indicator, one name: compared normalised (an invisible character makes no second
     # figure), shown as first written without its invisible characters.
     key = normalize_expr(pl.col("name")).alias("_key")
-    unit = pl.col("unit") if "unit" in rows.columns else pl.lit(None, pl.Utf8)
+    if "unit" not in rows.columns:
+        rows = rows.with_columns(pl.lit(None, pl.Utf8).alias("unit"))
     grouped = (rows.group_by(key, maintain_order=True)
-               .agg(pl.col("name").first(), pl.col("value"), unit.alias("unit")))
+               .agg(pl.col("name").first(), pl.col("value"), pl.col("unit")))
     result: dict[str, Figure] = {}
     for _, name, numbers, units in grouped.iter_rows():
         total, shown_unit = _sum_in_smallest_unit(numbers, units)
