@@ -202,6 +202,26 @@ class Vocabulary:
     columns: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)  # kind -> key -> names
     values: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)  # kind -> key -> word -> word
 
+    def __post_init__(self):
+        # Normalised once: header search asks about every cell of its first rows.
+        object.__setattr__(self, "_sheet_names", {})
+        object.__setattr__(self, "_header_names", {})
+        if not (self.sheets or self.columns):
+            return  # no data library for an empty vocabulary (a config without these sections)
+        from .values import normalize_label
+
+        sheet_names = {normalize_label(extra)[0]: kind for kind, names in self.sheets.items() for extra in names}
+        header_names: dict[str, tuple[dict[str, str], dict[str, str]]] = {}
+        for kind, table in self.columns.items():
+            whole, stripped = header_names.setdefault(kind, ({}, {}))
+            for key, names in table.items():
+                for extra in names:
+                    extra_whole, extra_stripped, _ = normalize_label(extra)
+                    whole.setdefault(extra_whole, key)
+                    stripped.setdefault(extra_stripped, key)
+        object.__setattr__(self, "_sheet_names", sheet_names)
+        object.__setattr__(self, "_header_names", header_names)
+
     def __bool__(self) -> bool:
         return bool(self.sheets or self.columns or self.values)
 
@@ -209,22 +229,14 @@ class Vocabulary:
         """The kind whose extra names hold this sheet name (compared as headers are)."""
         from .values import normalize_label
 
-        wanted = normalize_label(name)[0]
-        for kind, names in self.sheets.items():
-            if any(normalize_label(extra)[0] == wanted for extra in names):
-                return kind
-        return None
+        return self._sheet_names.get(normalize_label(name)[0]) if self._sheet_names else None
 
     def column_key(self, kind: str, whole: str, stripped: str) -> str | None:
         """The column key whose extra header names hold this (normalised) header text."""
-        from .values import normalize_label
-
-        for key, names in self.columns.get(kind, {}).items():
-            for extra in names:
-                extra_whole, extra_stripped, _ = normalize_label(extra)
-                if extra_whole == whole or extra_stripped == stripped:
-                    return key
-        return None
+        if kind not in self._header_names:
+            return None
+        by_whole, by_stripped = self._header_names[kind]
+        return by_whole.get(whole) or by_stripped.get(stripped)
 
     def value_words(self, kind: str, key: str) -> dict[str, str]:
         return self.values.get(kind, {}).get(key, {})
