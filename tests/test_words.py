@@ -327,3 +327,10 @@ def test_indicators_without_a_unit_column(book):
     values, workbook = _values(book({"其他指标": rows}))
     assert values == {"indicators.学法次数": 9}
     assert summarize(workbook).figures["indicators.学法次数"].metric.unit == ""
+
+
+def test_a_city_with_an_invisible_character_is_the_same_city(book):
+    rows = [AIR_HEADER, air(D(2023, 1, 1), "枣庄市"), air(D(2023, 1, 2), "枣庄市\u200b"), air(D(2023, 1, 1), "\ufeff枣庄市")]
+    workbook = load_workbook(book({"空气质量": rows}))
+    assert located(workbook.findings) == [("空气质量!A4", "duplicate-date")]
+    assert workbook.records["air"]["city"].unique().to_list() == ["枣庄市"]

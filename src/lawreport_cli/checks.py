@@ -138,6 +138,9 @@ def _parse_column(column: Column, sheet: RawSheet) -> list[pl.Expr]:
     if kind == "credit_code":
         # Compared after NFKC and ignoring case (DATA.md: one enterprise, one count).
         return [vocabulary.credit_code_key_expr(raw).alias(column.key)]
+    if column.key == "city":
+        # A city is a group of the figures: 枣庄市 with a zero-width space is 枣庄市 (words.normalize).
+        return [vocabulary.normalize_expr(values.clean_text(raw)).replace("", None).alias(column.key)]
     return [values.clean_text(raw).alias(column.key)]
 
 
