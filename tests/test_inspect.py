@@ -174,3 +174,28 @@ def test_inspect_an_unreadable_file_is_one_line_and_exit_2(tmp_path, content):
     result = _run("inspect", path)
     assert result.exit_code == 2
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_inspect_reads_the_readers_own_facts_when_it_has_them(tmp_path, monkeypatch):
+    # The reader may learn these while matching (sheet reason, header rows, unit sources,
+    # merges, rows left out); inspect shows them as given.
+    from lawreport_cli import inspect as inspect_module
+    from lawreport_cli.reader import read_workbook
+
+    def reader_with_facts(path, progress=None, words=None):
+        workbook = read_workbook(path, progress, words)
+        sheet = workbook.sheets["penalties"]
+        sheet.matched_by = "contained name"
+        sheet.unit_sources = {"fine": "group heading"}
+        sheet.merged_ranges = ["E3:E4"]
+        sheet.left_out_rows = [(4, "合计")]
+        return workbook
+
+    monkeypatch.setattr(inspect_module, "read_workbook", reader_with_facts)
+    ledger = write_workbook(tmp_path / "2023.xlsx", {"行政处罚": [PENALTY_HEADER, penalty("P1"), penalty("P2")]})
+    [sheet] = inspect_files([ledger])["files"][0]["sheets"]
+    assert sheet["why"] == "contained name"
+    assert sheet["merged_ranges"] == ["E3:E4"]
+    assert sheet["left_out_rows"] == [{"row": 4, "text": "合计"}]
+    fine = next(column for column in sheet["columns"] if column["key"] == "fine")
+    assert (fine["unit"], fine["unit_source"]) == ("元", "group heading")
