@@ -146,19 +146,10 @@ def test_inspect_json_keys_are_stable(tmp_path):
                                      "from": "未结案", "to": "", "by": "placeholder", "rows": 1}
 
 
-def test_a_sheet_under_another_name_is_suggested_for_sheets(tmp_path, monkeypatch):
+def test_a_sheet_under_another_name_is_read_by_its_header(tmp_path):
     ledger = write_workbook(tmp_path / "2023.xlsx", {"案件台账": [PENALTY_HEADER, penalty("P1"), penalty("P2")]})
-    document = inspect_files([ledger])
-    [sheet] = document["files"][0]["sheets"]
-    assert (sheet["read_as"], sheet["looks_like"], sheet["config_key"]) == (None, "penalties", "sheets.penalties")
-    assert sheet["data_rows"] == 2
-    assert document["files"][0]["suggestions"] == ["[sheets]", 'penalties = ["案件台账"]']
-    monkeypatch.chdir(tmp_path)
-    assert _run("validate", ledger).exit_code == 1  # no known sheet
-    (tmp_path / "lawreport.toml").write_text('[sheets]\npenalties = ["案件台账"]\n', encoding="utf-8")
-    assert _run("validate", ledger).exit_code == 0
-    again = inspect_files([ledger], None)
-    assert again["files"][0]["sheets"][0]["looks_like"] == "penalties"  # without the config, still unread
+    [sheet] = inspect_files([ledger])["files"][0]["sheets"]
+    assert (sheet["read_as"], sheet["why"], sheet["data_rows"]) == ("penalties", "header", 2)
 
 
 def test_inspect_help_names_the_config_sections():
@@ -182,8 +173,8 @@ def test_inspect_reads_the_readers_own_facts_when_it_has_them(tmp_path, monkeypa
     from lawreport_cli import inspect as inspect_module
     from lawreport_cli.reader import read_workbook
 
-    def reader_with_facts(path, progress=None, words=None):
-        workbook = read_workbook(path, progress, words)
+    def reader_with_facts(path, progress=None, **aliases):
+        workbook = read_workbook(path, progress, **aliases)
         sheet = workbook.sheets["penalties"]
         sheet.matched_by = "contained name"
         sheet.unit_sources = {"fine": "group heading"}

@@ -37,7 +37,7 @@ from collections import Counter
 
 from .checks import check_sheet
 from .findings import column_letter
-from .reader import find_header, match_header, match_sheet, read_workbook, HEADER_SEARCH_ROWS
+from .reader import HEADER_SEARCH_ROWS, alias_tables, find_header, match_header, match_sheet, read_workbook
 from .schema import NON_RECORD_ROW_PATTERN, SHEETS, SheetSchema
 from .sources import open_sources
 from .values import normalize_label
@@ -52,7 +52,8 @@ def inspect_files(paths, words: Vocabulary | None = None) -> dict:
 
 
 def _sheets_read(path, words) -> tuple[dict, dict]:
-    raw = read_workbook(path, None, words)
+    raw = read_workbook(path, None, sheet_aliases=words.sheets if words else None,
+                        column_aliases=words.columns if words else None)
     by_name = {}
     for sheet in raw.sheets.values():
         for name in (sheet.name, *getattr(sheet, "sheet_names", ())):
@@ -103,7 +104,7 @@ def _looks_like(frame, words) -> str | None:
     head = [list(row) for row in frame.head(HEADER_SEARCH_ROWS).rows()]
     best, best_score = None, 1
     for schema in SHEETS:
-        found = find_header(schema, head, words)
+        found = find_header(schema, head, _tables(words))
         score = len({key for key, _ in found[2].values()}) if found else 0
         if score > best_score:
             best, best_score = schema.key, score
@@ -117,9 +118,17 @@ def _not_read(source, code: str) -> dict:
             "left_out_rows": [], "merged_ranges": [], "words": [], "refused": []}
 
 
+def _tables(words):
+    """The reader's alias tables with the config's [columns] names (None: the contract's own)."""
+    if not words or not words.columns:
+        return None
+    return {schema.key: alias_tables(schema, words.columns.get(schema.key)) for schema in SHEETS}
+
+
 def _sheet_reason(name: str, sheet, words) -> tuple[str, str | None]:
     kind = sheet.schema.key
-    reason = getattr(sheet, "matched_by", None)
+    parts = getattr(sheet, "parts", None) or []
+    reason = getattr(sheet, "matched_by", None) or (parts[0].read_as if parts else None)
     if reason:
         return str(reason), f"sheets.{kind}" if reason == "config" else None
     if match_sheet(name) is not None:
@@ -157,7 +166,7 @@ def _read(name: str, sheet, frame, offsets: list[int], words) -> dict:
     kind = schema.key
     why, sheet_key = _sheet_reason(name, sheet, words)
     head = [list(row) for row in frame.head(HEADER_SEARCH_ROWS).rows()]
-    header = find_header(schema, head, words)
+    header = find_header(schema, head, _tables(words))
     header_rows = list(getattr(sheet, "header_rows", None) or [])
     if header is not None:
         first, height, _ = header
@@ -189,7 +198,7 @@ def _read(name: str, sheet, frame, offsets: list[int], words) -> dict:
             entry.update(key=key, column=column.name, by="alias" if builtin else "config",
                          config_key=f"columns.{kind}.{key}")
             if column.type == "money":
-                from_header = any(match_header(schema, text, words)[1] for text in candidates)
+                from_header = any(match_header(schema, text, _tables(words))[1] for text in candidates)
                 entry.update(unit=sheet.units.get(key, "元"),
                              unit_source=unit_sources.get(key) or ("header" if from_header else "default"))
         else:
