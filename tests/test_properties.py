@@ -103,6 +103,10 @@ def stored_number(value: int | float) -> Decimal:
     return EXCEL_DIGITS.create_decimal(Decimal(float("%.16g" % value))).normalize()
 
 
+# DATA.md, Cells: these mean blank where a blank is allowed (and a fine may be blank).
+MONEY_PLACEHOLDERS = {"—", "——", "－", "-", "/", "／", "无", "NA", "na", "Na", "ＮＡ", "ｎａ", "Ｎａ"}
+
+
 def money_meaning(cell: Cell, unit: str):
     """("blank",) | ("fen", fen, tolerance) | ("bad",) | ("huge",): DATA.md's reading of a money cell.
 
@@ -121,6 +125,8 @@ def money_meaning(cell: Cell, unit: str):
             tolerance = 1
         if abs(exact) >= 2**53:  # beyond a double's integers: no float holds every fen
             tolerance = max(tolerance, int(abs(exact) / 2**52) + 1)
+    elif kind == "t" and value.strip() in MONEY_PLACEHOLDERS:
+        return ("blank",)
     elif kind == "t":
         text = value.translate(FULL_WIDTH).strip().replace(" ", "")
         if THOUSANDS_TEXT.fullmatch(text):

@@ -63,6 +63,10 @@ CASES = {
                              [("地表水!C2", "not-detected-without-limit")]),
     "neither 监测日期 nor 月份": ("地表水", [["断面名称", "总磷", "氨氮"], ["甲桥", 0.1, 0.2]],
                               [("地表水!A1", "missing-one-of-columns")]),
+    "indicator in two units that are not multiples": (
+        "其他指标", [INDICATOR_HEADER, ["环保服务手册", 3, "份", "", 1], ["环保服务手册", 2, "万份", "", 2],
+                 ["环保服务手册", 4, "次", "", 3], ["环保服务手册", 5, "次", "", 4]],
+        [("其他指标!C4", "mixed-units")]),
     # -- warnings --
     "given 水质类别 differs": ("地表水", [["断面名称", "监测日期", "水质类别", "总磷"], ["甲桥", D(2023, 1, 5), "Ⅱ", 0.15]],
                            [("地表水!C2", "water-class-mismatch")]),

@@ -6,11 +6,11 @@ out of the records (and counted); warnings leave the row in.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 
-from . import values
+from . import values, words as vocabulary
 from .findings import Finding
 from .domain import aqi
 from .reader import ROW_STRIDE, RawSheet
@@ -27,6 +27,9 @@ class CheckedSheet:
     records: pl.DataFrame  # typed rows without errors; "_row" kept for later rules
     findings: list[Finding]
     rows_with_errors: int
+    # column key -> [(raw text, what it was read as or None for blank, rows)]: placeholders,
+    # synonyms and the config's words applied (for `inspect`).
+    words_applied: dict[str, list[tuple[str, str | None, int]]] = field(default_factory=dict)
 
     @property
     def usable(self) -> bool:
@@ -136,8 +139,11 @@ def _parse_column(column: Column, sheet: RawSheet) -> list[pl.Expr]:
     if kind == "measurement":
         return [values.parse_measurement(raw).alias(column.key)]
     if kind == "credit_code":
-        code = values.clean_text(raw).str.to_uppercase()
-        return [code.alias(column.key)]
+        # Compared after NFKC and ignoring case (DATA.md: one enterprise, one count).
+        return [vocabulary.credit_code_key_expr(raw).alias(column.key)]
+    if column.key == "city":
+        # A city is a group of the figures: 枣庄市 with a zero-width space is 枣庄市 (words.normalize).
+        return [vocabulary.normalize_expr(values.clean_text(raw)).replace("", None).alias(column.key)]
     return [values.clean_text(raw).alias(column.key)]
 
 
@@ -164,10 +170,52 @@ def _money_fallback(frame: pl.DataFrame, column: Column, sheet: RawSheet) -> pl.
     ).drop("_fen", "_finer")
 
 
-def check_sheet(sheet: RawSheet) -> CheckedSheet:
+def _apply_words(frame: pl.DataFrame, present: list[Column], sheet: RawSheet,
+                 words: vocabulary.Vocabulary | None) -> tuple[pl.DataFrame, dict]:
+    """Placeholders to blank, synonyms and the config's words to the contract's words.
+
+    Decided once per distinct text (a choice column holds a handful), applied as one
+    columnar replace; counted by one group_by over the rows that changed. A required
+    column keeps its cells as written (`<key>__orig`) so missing-value shows them.
+    """
+    applied: dict[str, list[tuple[str, str | None, int]]] = {}
+    for column in present:
+        raw = f"{column.key}__raw"
+        series = frame.get_column(raw)
+        if column.type in ("choice", "yes_no"):
+            # The yes/no words the parser reads as they are need no mapping, nor a count.
+            plain = {word.lower() for word in (*values.YES, *values.NO)} if column.type == "yes_no" else set()
+            changed = {}
+            for text in series.drop_nulls().unique().to_list():
+                if text.lower() in plain:
+                    continue
+                meaning = vocabulary.meaning(text, column, sheet.schema.key, words)
+                if meaning != text:
+                    changed[text] = meaning
+        else:
+            forms = vocabulary.PENDING_DATE_FORMS if column.type == "date" else vocabulary.PLACEHOLDER_FORMS
+            own = words.value_words(sheet.schema.key, column.key) if words else {}
+            forms = forms | {word for word, target in own.items() if not target}
+            hits = series.filter(series.is_in(list(forms))).unique().to_list()
+            changed = {text: None for text in hits}
+        if not changed:
+            continue
+        counts = frame.filter(pl.col(raw).is_in(list(changed))).group_by(raw, maintain_order=True).len()
+        applied[column.key] = [(text, changed[text], count) for text, count in counts.iter_rows()]
+        blanks = [text for text, meaning in changed.items() if meaning is None]
+        words_to = {text: meaning for text, meaning in changed.items() if meaning is not None}
+        if column.value_required and blanks:
+            frame = frame.with_columns(pl.col(raw).alias(f"{column.key}__orig"))
+        replaced = pl.col(raw).replace(words_to) if words_to else pl.col(raw)
+        frame = frame.with_columns(pl.when(pl.col(raw).is_in(blanks)).then(None).otherwise(replaced).alias(raw))
+    return frame, applied
+
+
+def check_sheet(sheet: RawSheet, words: vocabulary.Vocabulary | None = None) -> CheckedSheet:
     schema = sheet.schema
     present = [column for column in schema.columns if column.key in sheet.frame.columns]
     raw = sheet.frame.rename({column.key: f"{column.key}__raw" for column in present})
+    raw, words_applied = _apply_words(raw, present, sheet, words)
     frame = _parse(raw, present, sheet)
     for column in present:
         if column.type == "money":
@@ -202,7 +250,9 @@ def check_sheet(sheet: RawSheet) -> CheckedSheet:
             issues.add(raw_col.is_not_null() & typed.is_null() & ~unknown, key, TYPE_CODES[column.type],
                        params=params)
         if column.value_required:
-            issues.add(raw_col.is_null(), key, "missing-value")
+            # A placeholder (— / 无) in a required cell is shown as written.
+            orig = pl.col(f"{key}__orig") if f"{key}__orig" in frame.columns else None
+            issues.add(raw_col.is_null(), key, "missing-value", value=orig)
         if column.type == "money":
             issues.add(pl.col(f"{key}__finer"), key, "sub-fen-amount")
         if "nonnegative" in column.rules:
@@ -214,10 +264,16 @@ def check_sheet(sheet: RawSheet) -> CheckedSheet:
             issues.add(aqi.in_force(day, lambda standard: aqi.off_scale_expr(key, typed, standard)), key,
                        "concentration-off-scale", params=[aqi.in_force(day, lambda standard: pl.lit(standard.id))])
         if "unique" in column.rules:
-            _duplicates(issues, key, [key], "duplicate-case-number")
+            # One case, one number: compared after NFKC, every bracket form the same.
+            issues.frame = issues.frame.with_columns(vocabulary.case_number_key_expr(typed).alias("__key"))
+            _duplicates(issues, key, ["__key"], "duplicate-case-number")
+            issues.frame = issues.frame.drop("__key")
         if "unique_per_city" in column.rules:
-            group = [key, "city"] if "city" in frame.columns else [key]
+            if "city" in frame.columns:
+                issues.frame = issues.frame.with_columns(vocabulary.normalize_expr(pl.col("city")).alias("__city"))
+            group = [key, "__city"] if "city" in frame.columns else [key]
             _duplicates(issues, key, group, "duplicate-date")
+            issues.frame = issues.frame.drop("__city", strict=False)
         if column.type == "credit_code":
             # Checked once per distinct code: an enterprise recurs on many rows.
             codes = frame.select(typed.drop_nulls().unique())
@@ -235,7 +291,7 @@ def check_sheet(sheet: RawSheet) -> CheckedSheet:
         "waived" in records.columns and "waived" not in sheet.frame.columns) + [
         extra for extra in records.columns if extra.startswith("_") and not extra.startswith("__") and extra != "_row"]
     records = records.select([name for name in typed_columns if name in records.columns])
-    return CheckedSheet(sheet, records, issues.findings, len(issues.error_rows))
+    return CheckedSheet(sheet, records, issues.findings, len(issues.error_rows), words_applied)
 
 
 def _duplicates(issues: _Collector, key: str, group: list[str], code: str) -> None:
@@ -382,8 +438,33 @@ def _rule(name: str):
 
     return getattr(importlib.import_module(module), function)
 
+def rule_indicator_units(issues: _Collector, frame: pl.DataFrame) -> None:
+    """An indicator in two units that are not multiples (份 and 次) is an error at the first odd row.
+
+    The indicator's first given unit is the reference; 万份 and 份 are multiples and are
+    summed in the smaller (metrics/indicators.py). Names are compared normalised.
+    """
+    if not _has(frame, "name", "unit"):
+        return
+    pairs = (frame.select("_row", vocabulary.normalize_expr(pl.col("name")).alias("_name"), pl.col("unit"))
+             .filter(pl.col("_name").is_not_null() & pl.col("unit").is_not_null())
+             .group_by("_name", "unit", maintain_order=True).agg(pl.col("_row").min()))
+    if pairs.height == pairs.get_column("_name").n_unique():
+        return  # every indicator has one unit
+    reference: dict[str, tuple[str, str]] = {}
+    odd: dict[tuple[str, str], tuple[int, str]] = {}
+    for name, unit, row in pairs.sort("_row").iter_rows():
+        base = vocabulary.unit_scale(unit)[0]
+        if name not in reference:
+            reference[name] = (base, unit)
+        elif base != reference[name][0] and (name, base) not in odd:
+            odd[(name, base)] = (row, reference[name][1])
+    for row, first_unit in odd.values():
+        issues.add(pl.col("_row") == row, "unit", "mixed-units", params=[pl.col("name"), pl.lit(first_unit)])
+
 
 RULES = {
+    "indicator_units": rule_indicator_units,
     "outcome_needs_decision": rule_outcome_needs_decision,
     "decision_after_filing": rule_decision_after_filing,
     "fine_matches_outcome": rule_fine_matches_outcome,

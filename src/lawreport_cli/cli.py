@@ -256,7 +256,8 @@ def cli():
 @year_option
 @data_dir_option
 @verbose_option
-def validate(files, output_format, strict, lang, year, data_dir, verbose):
+@config_option
+def validate(files, output_format, strict, lang, year, data_dir, verbose, config_path):
     """Check workbooks against the data contract; list every problem at its cell.
 
     \b
@@ -275,11 +276,12 @@ def validate(files, output_format, strict, lang, year, data_dir, verbose):
     from .render.findings import dumps, findings_json, findings_lines, is_ok, tally
     from .safety import display_path
 
-    lang = lang or "zh"
     with user_errors():
+        config = _settings(config_path)
+        lang = _lang(lang, config)
         paths = resolve_arguments(files, data_dir)
         # Files given together are one year's workbook (a case number twice across them is found).
-        workbook = load_workbook(_one_or_many(paths), year=year)
+        workbook = load_workbook(_one_or_many(paths), year=year, words=config.words)
         exit_code = 0 if is_ok(workbook.findings, strict) else 1
         if output_format == "json":
             if len(paths) == 1:
@@ -343,7 +345,7 @@ def summarize(files, through, output_format, sections, standard, lang, keep_goin
         paths = [resolve_workbook(file, directory) for file in files]
         progress = Progress()
         summary = summary_of(_one_or_many(paths), through or config.through, parse_sections(sections), keep_going,
-                             year, progress, standard)
+                             year, progress, standard, words=config.words)
         progress.done()
         _report_warnings(summary.findings, summary.rows_left_out, lang, source=summary.source, year=summary.year,
                          with_file=len(paths) > 1)
@@ -383,7 +385,7 @@ def compare(years, through, output_format, sections, standard, lang, keep_going,
         paths = [resolve_workbook(argument, directory) for argument in years]
         progress = Progress()
         result = compare_paths(paths, through or config.through, parse_sections(sections), keep_going, progress,
-                               standard)
+                               standard, words=config.words)
         progress.done()
         reported = set()
         for comparison in result.comparisons:
@@ -456,7 +458,8 @@ def export(files, previous, out_dir, formats, through, standard, lang, keep_goin
         current_path = _one_or_many([resolve_workbook(file, directory) for file in files])
         previous_path = resolve_workbook(previous, directory) if previous else None
         progress = Progress(quiet)
-        summary, comparison = export_job(current_path, previous_path, through, keep_going, progress, standard)
+        summary, comparison = export_job(current_path, previous_path, through, keep_going, progress, standard,
+                                         words=config.words)
         progress.done()
         _report_warnings(summary.findings, summary.rows_left_out, lang, quiet, source=summary.source,
                          year=summary.year, with_file=len(files) > 1)
@@ -564,10 +567,11 @@ def fields(file, previous, output_format, through, standard, lang, keep_going, d
         comparison = None  # the same summary and comparison as export makes
         if previous:
             comparison = compare_paths([resolve_workbook(previous, directory), current_path], through, None,
-                                       keep_going, progress, standard).comparisons[-1]
+                                       keep_going, progress, standard, words=config.words).comparisons[-1]
             summary = comparison.current
         else:
-            summary = summary_of(current_path, through, None, keep_going, progress=progress, standard=standard)
+            summary = summary_of(current_path, through, None, keep_going, progress=progress, standard=standard,
+                                 words=config.words)
         progress.done()
         _report_warnings(summary.findings, summary.rows_left_out, lang)
         render = fields_json if output_format == "json" else fields_table
@@ -609,6 +613,35 @@ def template(year_text, output, sheets, force):
         click.echo(f"lawreport: {error}", err=True)
         sys.exit(2)
     click.echo(str(written[0]))
+
+
+@cli.command("inspect", context_settings=CONTEXT)
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True))
+@format_option(("table", "json"))
+@config_option
+def inspect_command(files, output_format, config_path):
+    """Show how each file was read: sheets, header rows, columns, units, rows left out, words.
+
+    \b
+      lawreport inspect data/2023.xlsx
+      data/2023.xlsx
+        sheet 案件台账: read as penalties (行政处罚) by config, sheets.penalties
+          header: row 2
+          G2    罚没金额（万元） -> fine (罚款金额) by config, unit 万元 from header  [columns.penalties.fine]
+          H2    检查对象 -> not used (unknown; nearest known: 检查日期 -> date [columns.inspections.date])
+          refused 从轻处罚 in outcome: 2 rows (bad-choice; map it under [values.penalties.outcome] ...)
+
+    Each column shows the lawreport.toml key that names it ([sheets], [columns.<kind>],
+    [values.<kind>.<column>]); add your own names there. --format json gives the same
+    facts in stable keys for tools.
+    """
+    from .inspect import inspect_files, render_table
+    from .render.findings import dumps
+
+    with user_errors():
+        config = _settings(config_path)
+        document = inspect_files(files, config.words)
+        click.echo(dumps(document) if output_format == "json" else render_table(document).rstrip("\n"))
 
 
 def main() -> None:

@@ -82,6 +82,8 @@ CODES: dict[str, Code] = {
         "{column}为{value}，超出{0}分指数表上限，分指数按500计", "{column} is {value}, beyond the top of the {0} table; its IAQI is capped at 500"),
     "o3-1h-missing": Code("warning", "O3_1h blank where O3_8h > 800",
         "O3_8h超过800，O3_1h为空，按O3_8h计算", "O3_8h is over 800 and O3_1h is blank; O3_8h is used"),
+    "mixed-units": Code("error", "An indicator in two units that are not multiples",
+        "指标“{0}”的单位“{value}”与“{1}”不能换算，无法相加", "indicator '{0}' is given in '{value}' and in '{1}', which are not multiples of each other; they cannot be summed"),
     # -- uniqueness --
     "duplicate-case-number": Code("error", "Duplicate case number",
         "案件编号“{value}”重复（首次出现在{0}）", "case number '{value}' is a duplicate (first on row {0})"),

@@ -6,6 +6,17 @@
     lang = "zh"                  # zh or en
     through = 11                 # cut every year to 1 January .. end of November
 
+    [sheets]                     # kind -> more sheet names
+    penalties = ["案件台账"]
+    [columns.penalties]          # column key -> more header names
+    fine = ["罚没金额", "处罚金额"]
+    [values.penalties.outcome]   # the ledger's word -> an accepted word of the column
+    "从轻处罚" = "处罚"
+
+The kinds are the sheet keys of schema.SHEETS (air, inspections, penalties,
+compensation, indicators, ...), the column keys their Column.key; `lawreport
+inspect` prints both for the file at hand.
+
 The file is `lawreport.toml` in the working directory, or the one given with
 `--config` (which must exist). Relative paths are relative to the file's
 folder, so a config works from wherever it is called. A key not listed
@@ -15,12 +26,14 @@ must not pass silently as a default.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from .words import Vocabulary
 
 CONFIG_NAME = "lawreport.toml"
 LANGS = ("zh", "en")
-KEYS = ("data_dir", "output_dir", "formats", "lang", "through")
+KEYS = ("data_dir", "output_dir", "formats", "lang", "through", "sheets", "columns", "values")
 
 
 from .errors import ConfigError  # noqa: F401  (its old home; errors.py declares it)
@@ -35,6 +48,7 @@ class Config:
     lang: str | None = None
     through: int | None = None
     path: Path | None = None  # the file read, if any
+    words: Vocabulary = field(default_factory=Vocabulary)  # [sheets], [columns.*], [values.*.*]
 
 
 def _export_formats() -> tuple[str, ...]:
@@ -89,7 +103,69 @@ def parse_config(text: str, path: Path) -> Config:
         lang=_lang(doc["lang"], where) if "lang" in doc else None,
         through=_through(doc["through"], where) if "through" in doc else None,
         path=path,
+        words=_vocabulary(doc, where),
     )
+
+
+def _kinds():
+    from .schema import BY_KEY  # the contract as data: a later sheet kind is a config kind too
+    return BY_KEY
+
+
+def _table(value, key: str, where: str) -> dict:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: '{key}' must be a table ([{key}])")
+    return value
+
+
+def _kind(kind: str, key: str, where: str):
+    schemas = _kinds()
+    if kind not in schemas:
+        raise ConfigError(f"{where}: unknown sheet kind '{kind}' in '{key}' (known kinds: {', '.join(schemas)})")
+    return schemas[kind]
+
+
+def _column(schema, column_key: str, key: str, where: str):
+    keys = [column.key for column in schema.columns]
+    if column_key not in keys:
+        raise ConfigError(f"{where}: unknown column '{column_key}' in '{key}' (columns of {schema.key}: {', '.join(keys)})")
+    return schema.column(column_key)
+
+
+def _names(value, key: str, where: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not value or not all(isinstance(item, str) and item.strip() for item in value):
+        raise ConfigError(f"{where}: '{key}' must be a list of names in quotes, e.g. [\"罚没金额\"]")
+    return tuple(value)
+
+
+def _vocabulary(doc: dict, where: str) -> Vocabulary:
+    from .words import accepted_values
+
+    sheets, columns, values = {}, {}, {}
+    for kind, names in _table(doc.get("sheets", {}), "sheets", where).items():
+        _kind(kind, f"sheets.{kind}", where)
+        sheets[kind] = _names(names, f"sheets.{kind}", where)
+    for kind, table in _table(doc.get("columns", {}), "columns", where).items():
+        schema = _kind(kind, f"columns.{kind}", where)
+        for column_key, names in _table(table, f"columns.{kind}", where).items():
+            _column(schema, column_key, f"columns.{kind}.{column_key}", where)
+            columns.setdefault(kind, {})[column_key] = _names(names, f"columns.{kind}.{column_key}", where)
+    for kind, table in _table(doc.get("values", {}), "values", where).items():
+        schema = _kind(kind, f"values.{kind}", where)
+        for column_key, mapping in _table(table, f"values.{kind}", where).items():
+            key = f"values.{kind}.{column_key}"
+            column = _column(schema, column_key, key, where)
+            accepted = accepted_values(column)
+            for word, target in _table(mapping, key, where).items():
+                # "" is the bureau's own placeholder: blank where a blank is allowed.
+                if not isinstance(target, str) or (target and (accepted is None or target not in accepted)):
+                    choices = f"one of {', '.join(accepted)}, or \"\" for blank" if accepted else '"" (blank)'
+                    raise ConfigError(f"{where}: '{key}': \"{word}\" = {target!r} is not an accepted value "
+                                      f"of {column_key} ({choices})")
+                values.setdefault(kind, {}).setdefault(column_key, {})[word] = target
+    return Vocabulary(sheets, columns, values)
 
 
 def load_config(path: Path | None, cwd: Path) -> Config:

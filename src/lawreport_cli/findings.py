@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .codes import CODES
+from .words import visible as shown_visibly
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -61,8 +62,10 @@ class Finding:
     def message(self, lang: str = "zh") -> str:
         entry = CODES[self.code]
         template = entry.en if lang == "en" else entry.zh
+        # A value that looks right but holds an invisible character shows it: 处罚<U+200B>.
         params = [param.text(lang) if isinstance(param, Localized) else param for param in self.params]
-        return template.format(*params, column=self.column, value=self.value)
+        params = [shown_visibly(param) if isinstance(param, str) else param for param in params]
+        return template.format(*params, column=self.column, value=shown_visibly(self.value))
 
     def to_dict(self, lang: str = "zh") -> dict:
         return {

@@ -59,16 +59,18 @@ def require_year(workbook: Workbook) -> Workbook:
     return workbook
 
 
-def load_checked(path: Path, keep_going: bool = False, year: int | None = None, progress=None) -> Workbook:
-    workbook = require_year(load_workbook(path, year=year, progress=progress))
+def load_checked(path: Path, keep_going: bool = False, year: int | None = None, progress=None,
+                 words=None) -> Workbook:
+    workbook = require_year(load_workbook(path, year=year, progress=progress, words=words))
     if workbook.errors and not keep_going:
         raise DataErrors(workbook)
     return workbook
 
 
 def summary_of(path: Path, through: int | None = None, sections: list[str] | None = None,
-               keep_going: bool = False, year: int | None = None, progress=None, standard: str = "auto") -> Summary:
-    return summarize(load_checked(path, keep_going, year, progress), through, sections, standard)
+               keep_going: bool = False, year: int | None = None, progress=None, standard: str = "auto",
+               words=None) -> Summary:
+    return summarize(load_checked(path, keep_going, year, progress, words), through, sections, standard)
 
 
 @dataclass
@@ -78,7 +80,7 @@ class CompareResult:
 
 
 def compare_paths(paths: list[Path], through: int | None = None, sections: list[str] | None = None,
-                  keep_going: bool = False, progress=None, standard: str = "auto") -> CompareResult:
+                  keep_going: bool = False, progress=None, standard: str = "auto", words=None) -> CompareResult:
     """Year on year over the same span (同期) of every workbook, like-for-like (同口径).
 
     The earlier year of each pair is computed day by day with the AQI standard the
@@ -86,7 +88,7 @@ def compare_paths(paths: list[Path], through: int | None = None, sections: list[
     """
     if len(paths) < 2:
         raise UsageError("compare needs at least two years or workbooks")
-    workbooks = [load_checked(path, keep_going, progress=progress) for path in paths]
+    workbooks = [load_checked(path, keep_going, progress=progress, words=words) for path in paths]
     workbooks.sort(key=lambda workbook: workbook.year)
     return compare_workbooks(workbooks, through, sections, standard)
 
@@ -115,18 +117,19 @@ def compare_workbooks(workbooks: list[Workbook], through: int | None = None,
 
 
 def export_job(current_path: Path, previous_path: Path | None, through: int | None = None,
-               keep_going: bool = False, progress=None, standard: str = "auto") -> tuple[Summary, Comparison | None]:
+               keep_going: bool = False, progress=None, standard: str = "auto",
+               words=None) -> tuple[Summary, Comparison | None]:
     """What `export FILE [--compare-with OTHER]` writes: FILE's own summary, and the comparison.
 
     The summary is always FILE's, for the span asked (--through, else the whole
     year), whatever OTHER's year or span. The comparison is FILE (current)
     against OTHER (previous) over the span both have, and its note says which.
     """
-    current = load_checked(current_path, keep_going, progress=progress)
+    current = load_checked(current_path, keep_going, progress=progress, words=words)
     summary = summarize(current, through, None, standard)
     if previous_path is None:
         return summary, None
-    other = load_checked(previous_path, keep_going, progress=progress)
+    other = load_checked(previous_path, keep_going, progress=progress, words=words)
     comparison = compare_workbooks([other, current], through, None, standard).comparisons[0]
     if other.year > current.year:
         later = (f"比较对象{other.year}年晚于{current.year}年，变化为{current.year}年相对{other.year}年"

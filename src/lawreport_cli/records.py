@@ -17,6 +17,7 @@ from .checks import CheckedSheet, check_sheet
 from .findings import Finding
 from .reader import read_workbook, workbook_paths
 from .safety import display_path
+from .words import Vocabulary
 
 
 @dataclass
@@ -44,13 +45,17 @@ class Workbook:
 
 
 def load_workbook(path, year: int | None = None,
-                  progress: Callable[[str], None] | None = None) -> Workbook:
+                  progress: Callable[[str], None] | None = None, words: Vocabulary | None = None) -> Workbook:
     """Read and check a workbook: one file, or a list of files that together are one year's
-    workbook. Raises UnreadableWorkbook when a file cannot be read at all."""
-    raw = read_workbook(path, progress)
+    workbook. Raises UnreadableWorkbook when a file cannot be read at all.
+
+    `words`: the config's own sheet names, header names and values (lawreport.toml).
+    """
+    raw = read_workbook(path, progress, sheet_aliases=words.sheets if words else None,
+                        column_aliases=words.columns if words else None)
     if progress:
         progress(f"checking rules of {raw.path}")
-    checked = {key: check_sheet(sheet) for key, sheet in raw.sheets.items()}
+    checked = {key: check_sheet(sheet, words) for key, sheet in raw.sheets.items()}
     findings = list(raw.findings)
     for sheet in checked.values():
         findings.extend(sheet.findings)

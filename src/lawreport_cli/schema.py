@@ -148,6 +148,7 @@ INDICATORS = SheetSchema(
         Column("category", "分类", ("分类", "category"), "text", description="指标的分类"),
         Column("month", "月份", ("月份", "month"), "month", description="数值所属的月份；留空表示全年"),
     ),
+    row_rules=("indicator_units",),
 )
 
 WATER_LEVELS = ("国控", "省控", "市控")
@@ -245,5 +246,6 @@ UNIT_LINE_PATTERN = r"(?:金额)?单位\s*[:：]\s*((?:十|百|千|万|十万|�
 # A yes/no column may be headed as a question: 是否移送公安机关 is 移送公安机关.
 QUESTION_PREFIX = "是否"
 
-YES = ("是", "y", "yes", "true", "1", "√", "✓", "✔")
-NO = ("否", "n", "no", "false", "0", "×", "✗", "✘")
+# 有/无 are yes/no too (DATA.md, Cells); the placeholders and synonyms are in words.py.
+YES = ("是", "y", "yes", "true", "1", "√", "✓", "✔", "有")
+NO = ("否", "n", "no", "false", "0", "×", "✗", "✘", "无")

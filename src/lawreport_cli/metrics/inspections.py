@@ -4,6 +4,7 @@ from __future__ import annotations
 import polars as pl
 
 from ..results import Figure, Period, SectionResult
+from ..words import credit_code_key_expr, enterprise_key_expr
 from .common import count, figures, in_period
 
 METHOD_METRICS = {
@@ -17,11 +18,9 @@ METHOD_METRICS = {
 
 def compute_inspections(records: pl.DataFrame, period: Period) -> SectionResult:
     visits = records.filter(in_period("date", period))
-    # An enterprise is its credit code where it has one, else its name.
-    enterprise = pl.coalesce("credit_code", "enterprise") if "credit_code" in visits.columns else pl.col("enterprise")
     values = {
         "inspections.visits": visits.height,
-        "inspections.enterprises": visits.select(enterprise.drop_nulls().n_unique()).item(),
+        "inspections.enterprises": count_enterprises(visits),
     }
     for method, metric_id in METHOD_METRICS.items():
         values[metric_id] = count(visits, pl.col("method") == method)
@@ -29,3 +28,22 @@ def compute_inspections(records: pl.DataFrame, period: Period) -> SectionResult:
         count(visits, pl.col("problem_found")) if "problem_found" in visits.columns else None)
     values["inspections.remote"] = count(visits, pl.col("remote")) if "remote" in visits.columns else None
     return SectionResult(figures(values))
+
+
+def count_enterprises(visits: pl.DataFrame) -> int:
+    """Distinct enterprises (METRICS.md inspections.enterprises).
+
+    A credit code is one enterprise (NFKC, case ignored). A visit without a code
+    belongs to the coded enterprise of the same name (NFKC, no whitespace, brackets
+    unified), so it adds none; only names that never carry a code count by name.
+    Chosen where the spec is silent: one name under two codes is two enterprises (the
+    code decides), and an uncoded visit to such a name joins one of them, adding none.
+    """
+    name = enterprise_key_expr(pl.col("enterprise")).replace("", None)
+    if "credit_code" not in visits.columns:
+        return visits.select(name.drop_nulls().n_unique()).item()
+    keyed = visits.select(credit_code_key_expr(pl.col("credit_code")).alias("code"), name.alias("name"))
+    coded = keyed.filter(pl.col("code").is_not_null())
+    uncoded_names = keyed.filter(pl.col("code").is_null()).get_column("name").drop_nulls().unique()
+    coded_names = coded.get_column("name").drop_nulls().unique()
+    return coded.get_column("code").n_unique() + uncoded_names.filter(~uncoded_names.is_in(coded_names.implode())).len()
