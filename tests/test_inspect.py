@@ -167,26 +167,23 @@ def test_inspect_an_unreadable_file_is_one_line_and_exit_2(tmp_path, content):
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-def test_inspect_reads_the_readers_own_facts_when_it_has_them(tmp_path, monkeypatch):
-    # The reader may learn these while matching (sheet reason, header rows, unit sources,
-    # merges, rows left out); inspect shows them as given.
-    from lawreport_cli import inspect as inspect_module
-    from lawreport_cli.reader import read_workbook
-
-    def reader_with_facts(path, progress=None, **aliases):
-        workbook = read_workbook(path, progress, **aliases)
-        sheet = workbook.sheets["penalties"]
-        sheet.matched_by = "contained name"
-        sheet.unit_sources = {"fine": "group heading"}
-        sheet.merged_ranges = ["E3:E4"]
-        sheet.left_out_rows = [(4, "合计")]
-        return workbook
-
-    monkeypatch.setattr(inspect_module, "read_workbook", reader_with_facts)
-    ledger = write_workbook(tmp_path / "2023.xlsx", {"行政处罚": [PENALTY_HEADER, penalty("P1"), penalty("P2")]})
+def test_inspect_shows_the_readers_own_facts(tmp_path):
+    # A ledger as clerks keep it: a title, a 金额单位 line, 处理结果 merged over two cases of one
+    # review meeting, a 合计 row. Inspect says what the reader did with each of these.
+    header = [name.replace("（元）", "") for name in PENALTY_HEADER]
+    first, second = penalty("P1", fine=1.5), penalty("P2", fine=1.5)
+    second[5] = None  # under the merged F4:F5
+    rows = [["2023年行政处罚案件台账"], ["金额单位：万元"], header, first, second, ["合计", None, None, None, None, None, 3]]
+    ledger = write_workbook(tmp_path / "2023.xlsx", {"2023年行政处罚台账": rows}, merges={"2023年行政处罚台账": ["F4:F5"]})
     [sheet] = inspect_files([ledger])["files"][0]["sheets"]
-    assert sheet["why"] == "contained name"
-    assert sheet["merged_ranges"] == ["E3:E4"]
-    assert sheet["left_out_rows"] == [{"row": 4, "text": "合计"}]
+    assert (sheet["read_as"], sheet["why"], sheet["header_rows"]) == ("penalties", "name", [3])
+    assert sheet["merged_ranges"] == ["F4:F5"]
+    assert sheet["left_out_rows"] == [{"row": 6, "text": "合计"}]
+    assert sheet["data_rows"] == 2
     fine = next(column for column in sheet["columns"] if column["key"] == "fine")
-    assert (fine["unit"], fine["unit_source"]) == ("元", "group heading")
+    assert (fine["cell"], fine["unit"], fine["unit_source"]) == ("G3", "万元", "unit-line")
+    from lawreport_cli.records import load_workbook
+    from lawreport_cli.summarize import summarize
+
+    summary = summarize(load_workbook(ledger))
+    assert (summary.value("penalties.decisions"), summary.value("penalties.fines")) == (2, 3_000_000)

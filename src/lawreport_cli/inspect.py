@@ -56,7 +56,8 @@ def _sheets_read(path, words) -> tuple[dict, dict]:
                         column_aliases=words.columns if words else None)
     by_name = {}
     for sheet in raw.sheets.values():
-        for name in (sheet.name, *getattr(sheet, "sheet_names", ())):
+        # Several sheets of one kind are one table: each of its parts is shown under its own name.
+        for name in (sheet.name, *(part.name for part in sheet.parts)):
             by_name[name] = sheet
     skipped = {finding.sheet: finding.code for finding in raw.findings
                if finding.code in ("unknown-sheet", "duplicate-sheet")}
@@ -86,7 +87,7 @@ def inspect_file(path: str | os.PathLike, words: Vocabulary | None = None) -> di
     for source in sources:
         sheet = by_name.get(source.name)
         if sheet is None and source.name in guessed:
-            frame, offsets = source.load()
+            frame, offsets = _loaded(source)
             entry = _read(source.name, guessed[source.name], frame, offsets, guessed_words)
             entry.update(read_as=None, looks_like=entry["read_as"], section=None, why="unknown sheet",
                          config_key=f"sheets.{entry['read_as']}")
@@ -94,9 +95,18 @@ def inspect_file(path: str | os.PathLike, words: Vocabulary | None = None) -> di
         elif sheet is None:
             sheets.append(_not_read(source, skipped.get(source.name, "unknown-sheet")))
         else:
-            frame, offsets = source.load()
+            frame, offsets = _loaded(source)
             sheets.append(_read(source.name, sheet, frame, offsets, words))
     return {"file": str(path), "sheets": sheets, "suggestions": _suggestions(sheets)}
+
+
+def _loaded(source):
+    """The sheet as the reader sees it: merged ranges filled (a group heading over its columns)."""
+    from .reader import _facts, fill_merged
+
+    frame, offsets = source.load()
+    frame, _ = fill_merged(frame, offsets, _facts(source, {}).merged)
+    return frame, offsets
 
 
 def _looks_like(frame, words) -> str | None:
@@ -127,10 +137,9 @@ def _tables(words):
 
 def _sheet_reason(name: str, sheet, words) -> tuple[str, str | None]:
     kind = sheet.schema.key
-    parts = getattr(sheet, "parts", None) or []
-    reason = getattr(sheet, "matched_by", None) or (parts[0].read_as if parts else None)
-    if reason:
-        return str(reason), f"sheets.{kind}" if reason == "config" else None
+    part = next((one for one in sheet.parts if one.name == name), None)
+    if part is not None and part.read_as == "header":
+        return "header", None
     if match_sheet(name) is not None:
         return "name", None
     if words and words.sheet_kind(name) == kind:
@@ -156,7 +165,8 @@ def _header_texts(rows: list[list], first: int, height: int, index: int) -> list
     texts = []
     for row in rows[first:first + height]:
         cell = row[index] if index < len(row) else None
-        if cell is not None and str(cell).strip():
+        # A name merged down the header block fills every row of it: shown once.
+        if cell is not None and str(cell).strip() and str(cell).strip() not in texts:
             texts.append(str(cell).strip())
     return texts
 
@@ -165,10 +175,14 @@ def _read(name: str, sheet, frame, offsets: list[int], words) -> dict:
     schema = sheet.schema
     kind = schema.key
     why, sheet_key = _sheet_reason(name, sheet, words)
+    # What the reader recorded of this very sheet (one part of its table).
+    part = next((one for one in sheet.parts if one.name == name), None)
     head = [list(row) for row in frame.head(HEADER_SEARCH_ROWS).rows()]
     header = find_header(schema, head, _tables(words))
-    header_rows = list(getattr(sheet, "header_rows", None) or [])
-    if header is not None:
+    header_rows = list(range(part.header_rows[0], part.header_rows[1] + 1)) if part and part.header_rows[0] else []
+    if header_rows:
+        first, height = header_rows[0] - 1, len(header_rows)
+    elif header is not None:
         first, height, _ = header
     elif header_rows:
         first, height = header_rows[0] - 1, len(header_rows)
@@ -178,9 +192,10 @@ def _read(name: str, sheet, frame, offsets: list[int], words) -> dict:
         first, height = (max(range(len(counts)), key=lambda index: counts[index]), 1) if counts else (0, 0)
     if not header_rows and header is not None:
         header_rows = list(range(first + 1, first + height + 1))
-    by_position = {position: key for key, position in sheet.positions.items()}
+    positions = part.positions if part else sheet.positions
+    by_position = {position: key for key, position in positions.items()}
     duplicates = {finding.column_index for finding in sheet.findings if finding.code == "duplicate-column"}
-    unit_sources = getattr(sheet, "unit_sources", None) or {}
+    unit_sources = dict(part.unit_source) if part else {}
     last_header_row = first + height
     columns = []
     for index, position in enumerate(offsets):
@@ -199,7 +214,7 @@ def _read(name: str, sheet, frame, offsets: list[int], words) -> dict:
                          config_key=f"columns.{kind}.{key}")
             if column.type == "money":
                 from_header = any(match_header(schema, text, _tables(words))[1] for text in candidates)
-                entry.update(unit=sheet.units.get(key, "元"),
+                entry.update(unit=(part.units if part else sheet.units).get(key, "元"),
                              unit_source=unit_sources.get(key) or ("header" if from_header else "default"))
         else:
             entry["why_not"] = "duplicate" if position in duplicates else "unknown"
@@ -207,7 +222,7 @@ def _read(name: str, sheet, frame, offsets: list[int], words) -> dict:
         columns.append(entry)
     missing = [{"key": column.key, "column": column.name, "config_key": f"columns.{kind}.{column.key}",
                 "looked_for": list(column.aliases)}
-               for column in schema.columns if column.column_required and column.key not in sheet.positions]
+               for column in schema.columns if column.column_required and column.key not in positions]
     checked = check_sheet(sheet, words)
     applied = [{"column": key, "config_key": f"values.{kind}.{key}", "from": text, "to": meaning or "",
                 "by": _word_source(kind, key, text, meaning, words), "rows": rows}
@@ -215,8 +230,9 @@ def _read(name: str, sheet, frame, offsets: list[int], words) -> dict:
     return {
         "sheet": name, "hidden": sheet.hidden, "read_as": kind, "looks_like": None, "section": schema.name, "why": why,
         "config_key": sheet_key, "header_rows": header_rows, "columns": columns, "missing_columns": missing,
-        "data_rows": sheet.frame.height, "left_out_rows": _left_out(sheet, frame, last_header_row),
-        "merged_ranges": [str(cell_range) for cell_range in getattr(sheet, "merged_ranges", None) or []],
+        "data_rows": part.data_rows if part else sheet.frame.height,
+        "left_out_rows": _left_out(part, frame, last_header_row),
+        "merged_ranges": list(part.merged) if part else [],
         "words": applied, "refused": _refused(schema, checked.findings),
     }
 
@@ -228,8 +244,8 @@ def _word_source(kind: str, key: str, text: str, meaning, words) -> str:
     return "placeholder" if meaning is None else "synonym"
 
 
-def _left_out(sheet, frame, header_row: int) -> list[dict]:
-    known = getattr(sheet, "left_out_rows", None)
+def _left_out(part, frame, header_row: int) -> list[dict]:
+    known = part.left_out if part is not None else None
     if known is not None:
         return [{"row": row, "text": text} for row, text in known]
     import polars as pl
