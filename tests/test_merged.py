@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 import xlsxwriter
 
-from conftest import AIR_HEADER, PENALTY_HEADER, VALID_CODE, air, located, penalty
+from conftest import AIR_HEADER, PENALTY_HEADER, VALID_CODE, air, located, penalty, write_workbook
 from lawreport_cli.records import load_workbook
 from lawreport_cli.sheetxml import Workbook, ods_merges, sheet_facts
 from lawreport_cli.summarize import summarize
@@ -18,16 +18,7 @@ D = dt.date
 
 
 def write(path, sheets: dict, merges: dict | None = None):
-    workbook = openpyxl.Workbook()
-    workbook.remove(workbook.active)
-    for name, rows in sheets.items():
-        sheet = workbook.create_sheet(name)
-        for row in rows:
-            sheet.append(list(row))
-        for cell_range in (merges or {}).get(name, []):
-            sheet.merge_cells(cell_range)
-    workbook.save(path)
-    return path
+    return write_workbook(path, sheets, merges=merges)
 
 
 def _review_meeting_cases():

@@ -554,7 +554,7 @@ def fields(file, previous, output_format, through, standard, lang, keep_going, d
       compare['air.so2'].text      改善14.3%
       tables.penalties             11行 {%tr for row in tables.penalties %} row.label, row.value, ...
     """
-    from .jobs import compare_paths, data_dir_of, resolve_workbook, summary_of
+    from .jobs import data_dir_of, export_job, resolve_workbook
     from .render.docx_template import fields_json, fields_table
 
     with user_errors():
@@ -562,20 +562,15 @@ def fields(file, previous, output_format, through, standard, lang, keep_going, d
         lang = _lang(lang, config)
         directory = data_dir_of(data_dir, config.data_dir)
         current_path = resolve_workbook(file, directory)
-        through = through or config.through
+        previous_path = resolve_workbook(previous, directory) if previous else None
         progress = Progress()
-        comparison = None  # the same summary and comparison as export makes
-        if previous:
-            comparison = compare_paths([resolve_workbook(previous, directory), current_path], through, None,
-                                       keep_going, progress, standard, words=config.words).comparisons[-1]
-            summary = comparison.current
-        else:
-            summary = summary_of(current_path, through, None, keep_going, progress=progress, standard=standard,
-                                 words=config.words)
+        # The same summary and comparison as `export --template` fills in.
+        summary, comparison = export_job(current_path, previous_path, through or config.through, keep_going,
+                                         progress, standard, words=config.words)
         progress.done()
-        _report_warnings(summary.findings, summary.rows_left_out, lang)
+        _report_warnings(summary.findings, summary.rows_left_out, lang, source=summary.source, year=summary.year)
         render = fields_json if output_format == "json" else fields_table
-        click.echo(render(summary, comparison, lang).rstrip("\n"))
+        say(render(summary, comparison, lang).rstrip("\n"), human=output_format != "json")
 
 
 @cli.command(context_settings=CONTEXT)
