@@ -7,7 +7,7 @@ renderer writes nothing. Then, holding an exclusive lock on
 1. Recover: a journal `.lawreport.journal` left by an export killed while
    swapping its set in means that set is incomplete; every target it names
    is put back from its backup (or removed, when it did not exist before).
-   Leftover temporary files (`.<name>.XXXXXXXX`) and backups
+   Leftover temporary files (`.<name>.` and 8 random characters) and backups
    (`.<name>.lawreport-backup`) are removed.
 2. Each file is written to a hidden temporary file beside its target,
    flushed and fsynced.

@@ -30,7 +30,7 @@ def _visible(match: re.Match) -> str:
 
 
 def for_terminal(text: str) -> str:
-    """Text with every control character shown as <U+XXXX> instead of acting."""
+    """Text with every control character shown as <U+001B> (its code point) instead of acting."""
     return _CONTROL.sub(_visible, text)
 
 
