@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -514,21 +515,28 @@ def read_workbook(path, progress: Callable[[str], None] | None = None,
     parts: dict[str, list[tuple[SheetPart, pl.DataFrame, list[Finding], list]]] = {}
     schemas: dict[str, SheetSchema] = {}
     cache: dict = {}
+    # The XML facts (merges, formulas, number formats) of a sheet are scanned on the second core
+    # while calamine reads the same sheet: both mostly inflate, and zlib and calamine let go of
+    # the GIL. The one worker thread is the only writer of `cache`.
+    scanner = ThreadPoolExecutor(max_workers=1)
     for source in sources:
         name = source.name
         candidates, label = sheet_candidates(name, labels)
         progress(f"reading {source.file} [{name}]")
+        pending = scanner.submit(_facts, source, cache)
         try:
             frame, offsets = source.load()
         except UnreadableWorkbook:
+            pending.cancel() or pending.result()
             if candidates:
+                scanner.shutdown()
                 raise
             # A sheet that names no section was never read before; one that cannot be read
             # stays what it was: an unknown sheet, not a refused file.
             findings.append(Finding(name, 0, -1, "unknown-sheet", params=(name,), file=source.file))
             skipped.append((source.file, name, "unknown"))
             continue
-        facts = _facts(source, cache)
+        facts = pending.result()
         frame, filled = fill_merged(frame, offsets, facts.merged)
         empty = _is_empty(frame)
         read_as = "name"
@@ -564,6 +572,7 @@ def read_workbook(path, progress: Callable[[str], None] | None = None,
         schemas[schema.key] = schema
         parts.setdefault(schema.key, []).append(
             _read_part(schema, part, number, frame, offsets, facts, tables, (column_aliases or {}).get(schema.key)))
+    scanner.shutdown()
     sheets = {key: _table(schemas[key], read) for key, read in parts.items()}
     if not sheets:
         findings.append(Finding("", 0, -1, "no-known-sheet", file=workbook_name(path)))
