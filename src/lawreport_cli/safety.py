@@ -477,6 +477,10 @@ class _SheetShape:
         self.beyond_last_row = False
         self._carry = b""
         self._batch: list[bytes] = []
+        # One batch at a time is scanned on the second core while the next one is inflated:
+        # zlib and polars both let go of the GIL, so the two overlap (a batch more in memory).
+        self._executor = None
+        self._pending = None
 
     def see(self, chunk: bytes) -> None:
         chunk = self._carry + chunk
@@ -487,18 +491,36 @@ class _SheetShape:
         self._batch.append(chunk[:cut])
         self._carry = chunk[cut:]
         if len(self._batch) >= self.BATCH_CHUNKS:
-            self._scan()
+            self._scan_in_background()
+
+    def _scan_in_background(self) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._wait()
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(max_workers=1)
+        batch, self._batch = self._batch, []
+        self._pending = self._executor.submit(self._scan, batch)
+
+    def _wait(self) -> None:
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            pending.result()
 
     def finish(self) -> None:
         if self._carry:
             self._batch.append(self._carry)
             self._carry = b""
-        self._scan()
+        self._wait()
+        batch, self._batch = self._batch, []
+        self._scan(batch)
+        if self._executor is not None:
+            self._executor.shutdown()
+            self._executor = None
 
-    def _scan(self) -> None:
+    def _scan(self, batch: list[bytes]) -> None:
         import polars as pl
 
-        batch, self._batch = self._batch, []
         if not batch:
             return
         try:
