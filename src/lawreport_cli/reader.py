@@ -527,7 +527,7 @@ def read_workbook(path, progress: Callable[[str], None] | None = None,
         try:
             frame, offsets = source.load()
         except UnreadableWorkbook:
-            pending.cancel() or pending.result()
+            pending.result()  # the scan of this sheet is no use now; let it end first
             if candidates:
                 scanner.shutdown()
                 raise

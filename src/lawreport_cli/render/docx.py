@@ -33,6 +33,7 @@ from ..model import Change, Comparison, Summary, format_value
 from .section_prose import section_paragraphs
 from .standards_text import standards_for
 from .table import section_title, summary_footer, year_label, yoy_text
+from .words import word
 
 # -- GB/T 9704-2012, in twips (1 mm = 1440 / 25.4 twips, rounded; python-docx's Mm() rounds alike) --
 
@@ -88,11 +89,7 @@ WORDS = {
     "title": ("{span}生态环境统计数据", "Environmental statistics, {span}"),
     "period": ("统计期间：{start}至{end}。数据来源：{source}。", "Period: {start} to {end}. Source: {source}."),
     "compared": ("同比为与{year}同期（{start}至{end}）相比。", "Year on year: against {year}, {start} to {end}."),
-    "figure": ("指标", "Figure"),
-    "value": ("数值", "Value"),
-    "unit": ("单位", "Unit"),
-    "city": ("城市", "City"),
-    "yoy": ("同比", "Year on year"),
+    # 指标, 数值, 单位, 城市, 同比: the table words every renderer shares (render/words.py).
     "main": ("主要数据", "Figures"),
     "by_city": ("分城市情况", "By city"),
     "ranks": ("改善幅度排名", "Improvement ranks"),
@@ -109,7 +106,7 @@ OTHER_PART = ("其他情况", "Other")
 
 
 def _w(key: str, lang: str) -> str:
-    return WORDS[key][lang == "en"]
+    return WORDS[key][lang == "en"] if key in WORDS else word(key, lang)
 
 
 def _date_text(day: dt.date, lang: str) -> str:
