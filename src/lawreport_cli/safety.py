@@ -11,9 +11,10 @@ Limits (documented in the README):
   MAX_MEMBERS         entries in the zip
   SPARSE_*            a sheet's used range (rows x columns, which calamine allocates densely)
                       against the cells it really holds
-Declared sizes can lie, so every member is read through `zipfile`, which stops
-at the declared size and then checks the CRC: a member that inflates to more
-than it declares fails, having produced no more than it declared.
+Declared sizes can lie, so every member is inflated (zipstream.py: zipfile's own
+header checks, then ISA-L's inflate), never past the declared size, and its size
+and CRC are checked: a member that inflates to more than it declares fails,
+having produced no more than it declared.
 
 Check what you read: the file is read once, into memory (it is at most
 MAX_FILE_BYTES), every check runs on those bytes, and the readers get the same
@@ -55,6 +56,7 @@ EXCEL_MAX_COLUMNS = 16_384
 _ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
 
 CHUNK = 1 << 20
+INFLATE_PIECE = 4 * CHUNK  # the safe-open pass inflates members in pieces of this size
 ZIP_MAGIC = b"PK\x03\x04"
 EMPTY_ZIP_MAGIC = b"PK\x05\x06"
 CFB_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")  # OLE compound file: .xls, or an encrypted OOXML
@@ -69,6 +71,7 @@ _R_ATTRIBUTE = re.compile(rb'\sr="([A-Z]*)([0-9]*)"')
 
 
 from .errors import UnreadableWorkbook, display_path  # noqa: E402,F401  (their old home; errors.py declares them)
+from .zipstream import member_chunks  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -259,11 +262,11 @@ def _check_zip(data: bytes, path: Path) -> tuple[str, dict[str, str]]:
         # which parts are worksheets and what each sheet is called.
         first = [member for member in members if member.filename in _WORKBOOK_PARTS]
         for member in first:
-            _verify_member(archive, member, path, None)
+            _verify_member(archive, data, member, path, None)
         sheet_names = _worksheet_parts(archive, names, path) if kind == "ooxml" else {}
         for member in members:
             if member.filename not in _WORKBOOK_PARTS:
-                _verify_member(archive, member, path, sheet_names.get(member.filename))
+                _verify_member(archive, data, member, path, sheet_names.get(member.filename))
     return kind, sheet_names
 
 
@@ -328,27 +331,30 @@ def _bomb_reason(size: int) -> str:
             "(a decompression bomb?)")
 
 
-def _verify_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, path: Path, sheet: str | None) -> None:
+def _verify_member(archive: zipfile.ZipFile, data: bytes, member: zipfile.ZipInfo, path: Path,
+                   sheet: str | None) -> None:
     """Inflate the member (sizes, CRC), refuse a DTD in any XML part; `sheet` (its name) when it is a worksheet."""
     is_xml = member.filename.endswith((".xml", ".rels", ".vml"))
     is_sheet = sheet is not None
-    shape = _SheetShape()
+    shape = _SheetShape() if is_sheet else None
     try:
-        with archive.open(member) as stream:
-            chunk = stream.read(CHUNK)
-            if is_xml:
-                _refuse_dtd(chunk, member.filename, path)
-            while chunk:
-                if is_sheet:
+        try:
+            head = True
+            for chunk in member_chunks(archive, data, member, INFLATE_PIECE):
+                if head and is_xml:
+                    _refuse_dtd(chunk, member.filename, path)
+                head = False
+                if shape is not None:
                     shape.see(chunk)
-                chunk = stream.read(CHUNK)
-            if is_sheet:
+        finally:
+            if shape is not None:
                 shape.finish()
-                if shape.widest > EXCEL_MAX_COLUMNS or shape.beyond_last_row:
-                    raise UnreadableWorkbook(path, f"is damaged: sheet {sheet} ({member.filename}) refers to a "
-                                                   "cell beyond Excel's last row or column")
-        if is_sheet and shape.cells:
-            _check_dense_range(archive, member, path, sheet, shape)
+        if is_sheet:
+            if shape.widest > EXCEL_MAX_COLUMNS or shape.beyond_last_row:
+                raise UnreadableWorkbook(path, f"is damaged: sheet {sheet} ({member.filename}) refers to a "
+                                               "cell beyond Excel's last row or column")
+            if shape.cells:
+                _check_dense_range(archive, data, member, path, sheet, shape)
     except zlib.error as error:
         raise UnreadableWorkbook(path, f"is damaged: member {member.filename} cannot be inflated ({error})") from None
     except zipfile.BadZipFile as error:
@@ -361,21 +367,24 @@ def _verify_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, path: Path
         raise UnreadableWorkbook(path, f"is damaged: member {member.filename} cannot be inflated ({error})") from None
 
 
-def _check_dense_range(archive: zipfile.ZipFile, member: zipfile.ZipInfo, path: Path, sheet: str,
+def _check_dense_range(archive: zipfile.ZipFile, data: bytes, member: zipfile.ZipInfo, path: Path, sheet: str,
                        shape: "_SheetShape") -> None:
     # calamine allocates rows x columns up to the farthest used cell. A sheet under a million
     # cells is always measured exactly (its rows may come in any order); a bigger one only when
     # the cheap bound fails (its last row element x column AZ, unless a wider reference was seen).
+    # shape.cells may be a lower bound (the count stops once no range could exceed what it
+    # allows); the exact measurement counts the cells again.
     allowed = max(SPARSE_FLOOR_CELLS, SPARSE_RATIO * shape.cells)
     if shape.last_row * (shape.widest or NARROW_COLUMNS) <= allowed and shape.cells >= EXACT_ROWS_BELOW_CELLS:
         return
-    extent = _used_extent(archive, member)
+    extent = _used_extent(archive, data, member)
+    allowed = max(SPARSE_FLOOR_CELLS, SPARSE_RATIO * extent.cells)
     if extent.rows * extent.columns <= allowed:
         return
     cells = " and ".join(dict.fromkeys(extent.farthest))
     raise UnreadableWorkbook(
         path, f"sheet {sheet} has a cell at {cells}, so its used range spans {extent.rows:,} rows x "
-        f"{extent.columns:,} columns for {shape.cells:,} cells, over the limit of {allowed:,} "
+        f"{extent.columns:,} columns for {extent.cells:,} cells, over the limit of {allowed:,} "
         "(a sparse-range bomb? if the far cell is a stray value, delete it and save the file again)")
 
 
@@ -384,35 +393,35 @@ class _Extent:
     rows: int = 0
     columns: int = 0
     farthest: tuple = ()  # A1 references of the cell in the highest row and of the one in the widest column
+    cells: int = 0  # cell elements in the sheet
 
 
-def _used_extent(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> _Extent:
+def _used_extent(archive: zipfile.ZipFile, data: bytes, member: zipfile.ZipInfo) -> _Extent:
     """The highest row and the widest column that hold a cell, exactly, from the cells' references."""
     highest, widest = 0, 0
     highest_cell, widest_cell = "", ""
     cells = referenced = 0
     tail = b""
-    with archive.open(member) as stream:
-        while chunk := stream.read(CHUNK):
-            text = tail + chunk
-            cut = text.rfind(b"<")
-            text, tail = (text[:cut], text[cut:]) if cut > 0 else (text, b"")
-            cells += text.count(b"<c ") + text.count(b"<c>")
-            matches = _CELL_REFERENCE.findall(text)
-            referenced += len(matches)
-            if not matches:
-                continue
-            row = max(int(digits) for digits in {digits for _, digits in matches})
-            if row > highest:
-                highest = row
-                highest_cell = next(f"{letters.decode()}{digits.decode()}" for letters, digits in matches
-                                    if int(digits) == row)
-            letters = max({letters for letters, _ in matches}, key=lambda text: (len(text), text))
-            column = _column_number(letters)
-            if column > widest:
-                widest = column
-                widest_cell = next(f"{found.decode()}{digits.decode()}" for found, digits in matches
-                                   if found == letters)
+    for chunk in member_chunks(archive, data, member, CHUNK):
+        text = tail + chunk
+        cut = text.rfind(b"<")
+        text, tail = (text[:cut], text[cut:]) if cut > 0 else (text, b"")
+        cells += text.count(b"<c ") + text.count(b"<c>")
+        matches = _CELL_REFERENCE.findall(text)
+        referenced += len(matches)
+        if not matches:
+            continue
+        row = max(int(digits) for digits in {digits for _, digits in matches})
+        if row > highest:
+            highest = row
+            highest_cell = next(f"{letters.decode()}{digits.decode()}" for letters, digits in matches
+                                if int(digits) == row)
+        letters = max({letters for letters, _ in matches}, key=lambda text: (len(text), text))
+        column = _column_number(letters)
+        if column > widest:
+            widest = column
+            widest_cell = next(f"{found.decode()}{digits.decode()}" for found, digits in matches
+                               if found == letters)
     if tail:
         cells += tail.count(b"<c ") + tail.count(b"<c>")
         for letters, digits in _CELL_REFERENCE.findall(tail):
@@ -421,11 +430,11 @@ def _used_extent(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> _Extent:
             if _column_number(letters) > widest:
                 widest, widest_cell = _column_number(letters), f"{letters.decode()}{digits.decode()}"
     if referenced < cells:
-        return _walked_extent(archive, member)  # cells without a reference sit after the one before them
-    return _Extent(min(highest, EXCEL_MAX_ROWS), min(widest, EXCEL_MAX_COLUMNS), (highest_cell, widest_cell))
+        return _walked_extent(archive, data, member)  # cells without a reference sit after the one before them
+    return _Extent(min(highest, EXCEL_MAX_ROWS), min(widest, EXCEL_MAX_COLUMNS), (highest_cell, widest_cell), cells)
 
 
-def _walked_extent(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> _Extent:
+def _walked_extent(archive: zipfile.ZipFile, data: bytes, member: zipfile.ZipInfo) -> _Extent:
     """As _used_extent, for a sheet whose rows or cells leave out their reference: walk every tag."""
     from .findings import column_letter
 
@@ -433,27 +442,28 @@ def _walked_extent(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> _Extent
     extent = _Extent()
     highest = widest = (0, 0)
     tail = b""
-    with archive.open(member) as stream:
-        while True:
-            chunk = stream.read(CHUNK)
-            text = tail + chunk
-            cut = text.rfind(b"<") if chunk else len(text)
-            text, tail = (text[:cut], text[cut:]) if cut > 0 else (text, b"")
-            for match in _ROW_OR_CELL_TAG.finditer(text):
-                reference = _R_ATTRIBUTE.search(match.group(2) or b"")
-                letters, digits = reference.groups() if reference else (b"", b"")
-                if match.group(1) == b"row":
-                    row = int(digits) if digits else row + 1
-                    column = 0
-                    continue
-                column = _column_number(letters) if letters else column + 1
-                cell_row = int(digits) if digits else row
-                if cell_row > highest[0]:
-                    highest = (cell_row, column)
-                if column > widest[1]:
-                    widest = (cell_row, column)
-            if not chunk:
-                break
+    chunks = member_chunks(archive, data, member, CHUNK)
+    while True:
+        chunk = next(chunks, b"")
+        text = tail + chunk
+        cut = text.rfind(b"<") if chunk else len(text)
+        text, tail = (text[:cut], text[cut:]) if cut > 0 else (text, b"")
+        for match in _ROW_OR_CELL_TAG.finditer(text):
+            reference = _R_ATTRIBUTE.search(match.group(2) or b"")
+            letters, digits = reference.groups() if reference else (b"", b"")
+            if match.group(1) == b"row":
+                row = int(digits) if digits else row + 1
+                column = 0
+                continue
+            column = _column_number(letters) if letters else column + 1
+            extent.cells += 1
+            cell_row = int(digits) if digits else row
+            if cell_row > highest[0]:
+                highest = (cell_row, column)
+            if column > widest[1]:
+                widest = (cell_row, column)
+        if not chunk:
+            break
     extent.rows = min(highest[0], EXCEL_MAX_ROWS)
     extent.columns = min(widest[1], EXCEL_MAX_COLUMNS)
     extent.farthest = tuple(f"{column_letter(max(col, 1) - 1)}{max(r, 1)}" for r, col in (highest, widest))
@@ -461,46 +471,56 @@ def _walked_extent(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> _Extent
 
 
 class _SheetShape:
-    """What a sheet's XML says about its used range, gathered batch by batch.
+    """What a sheet's XML says about its used range, gathered piece by piece as it is inflated.
 
-    The scan runs in polars' Rust regex engine over 64 MiB batches (a full sheet's XML is
-    half a gigabyte; Python's re takes 2.5x as long). Chunks are cut before a '<', so no
-    tag, and no cell reference, is ever split between two of them.
+    Far references are looked for in polars' Rust regex engine (Python's re takes 2.5x as
+    long), one piece at a time on the second core while the next piece is inflated. Cells
+    are counted here, with bytes.count, and only until there are enough of them for any
+    used range up to Excel's last row at the widest column seen: past that the count
+    cannot change the verdict, and a full sheet's XML is half a gigabyte.
+
+    Pieces are inflated as they come, not cut at tags (copying half a gigabyte to cut it
+    costs more than the scan). Neither a reference nor "<c " holds a '<' after its first
+    character, so every one lies between one '<' and the next: inside a piece, where the
+    piece's own scan finds it, or in the edge between a piece's last '<' and the next
+    piece's first, which is scanned here (a few bytes).
     """
 
-    BATCH_CHUNKS = 64
-
     def __init__(self):
-        self.cells = 0
+        self.cells = 0  # cell elements counted: all of them, or at least enough_cells()
         self.widest = 0  # widest column at BA or beyond, else 0
         self.last_row = 0
         self.beyond_last_row = False
-        self._carry = b""
-        self._batch: list[bytes] = []
-        # One batch at a time is scanned on the second core while the next one is inflated:
-        # zlib and polars both let go of the GIL, so the two overlap (a batch more in memory).
+        self._edge = b""  # from the last '<' of the pieces so far
+        # The piece before is scanned on the second core while this one is inflated:
+        # ISA-L (or zlib) and polars both let go of the GIL, so the two overlap.
         self._executor = None
         self._pending = None
 
-    def see(self, chunk: bytes) -> None:
-        chunk = self._carry + chunk
-        cut = chunk.rfind(b"<")
-        if cut <= 0:
-            self._carry = chunk
-            return
-        self._batch.append(chunk[:cut])
-        self._carry = chunk[cut:]
-        if len(self._batch) >= self.BATCH_CHUNKS:
-            self._scan_in_background()
+    def enough_cells(self) -> int:
+        """Cells that let any range up to Excel's last row pass the cheap bound of _check_dense_range."""
+        columns = self.widest or NARROW_COLUMNS
+        return max(EXACT_ROWS_BELOW_CELLS, -(-EXCEL_MAX_ROWS * columns // SPARSE_RATIO))
 
-    def _scan_in_background(self) -> None:
+    def see(self, piece: bytes) -> None:
+        first = piece.find(b"<")
+        if first < 0:  # no tag starts here: all of it belongs to the edge
+            self._edge += piece
+            return
+        last = piece.rfind(b"<")
+        self._scan_edge(self._edge + piece[:first])
+        self._edge = piece[last:]
+        if self.cells < self.enough_cells():
+            self.cells += piece.count(b"<c ", first, last) + piece.count(b"<c>", first, last)
+        self._scan_in_background(piece, first, last)
+
+    def _scan_in_background(self, piece: bytes, first: int, last: int) -> None:
         from concurrent.futures import ThreadPoolExecutor
 
         self._wait()
         if self._executor is None:
             self._executor = ThreadPoolExecutor(max_workers=1)
-        batch, self._batch = self._batch, []
-        self._pending = self._executor.submit(self._scan, batch)
+        self._pending = self._executor.submit(self._scan, piece, first, last)
 
     def _wait(self) -> None:
         if self._pending is not None:
@@ -508,38 +528,50 @@ class _SheetShape:
             pending.result()
 
     def finish(self) -> None:
-        if self._carry:
-            self._batch.append(self._carry)
-            self._carry = b""
-        self._wait()
-        batch, self._batch = self._batch, []
-        self._scan(batch)
-        if self._executor is not None:
-            self._executor.shutdown()
-            self._executor = None
+        """Scan what is left and wait for the scan; also after a failure (then only to end the thread)."""
+        try:
+            self._wait()
+            self._scan_edge(self._edge)
+            self._edge = b""
+        finally:
+            if self._executor is not None:
+                self._executor.shutdown()
+                self._executor = None
 
-    def _scan(self, batch: list[bytes]) -> None:
+    def _scan_edge(self, edge: bytes) -> None:
+        if edge:
+            self.cells += edge.count(b"<c ") + edge.count(b"<c>")
+            self._far_references(edge)
+            self._last_row(edge)
+
+    def _scan(self, piece: bytes, first: int, last: int) -> None:
         import polars as pl
 
-        if not batch:
-            return
         try:
-            texts = pl.Series(batch, dtype=pl.Binary).cast(pl.Utf8)
-            self.cells += int(texts.str.count_matches("<c ", literal=True).sum())
-            self.cells += int(texts.str.count_matches("<c>", literal=True).sum())
-            suspects = texts.str.contains(_ODD_REFERENCE.pattern.decode()).to_list()
-        except pl.exceptions.ComputeError:  # not UTF-8: a damaged file; look in Python instead
-            self.cells += sum(chunk.count(b"<c ") + chunk.count(b"<c>") for chunk in batch)
-            suspects = [True] * len(batch)
-        for chunk, suspect in zip(batch, suspects):
-            if suspect:
-                for match in _ODD_REFERENCE.finditer(chunk):
-                    if match.group(1):
-                        self.widest = max(self.widest, _column_number(match.group(1)))
-                    else:
-                        self.beyond_last_row = True
-        position = batch[-1].rfind(b'<row r="')
-        match = _ROW_NUMBER.match(batch[-1], position) if position >= 0 else None
+            suspect = pl.Series([piece], dtype=pl.Binary).cast(pl.Utf8).str.contains(
+                _ODD_REFERENCE.pattern.decode()).item()
+        except pl.exceptions.ComputeError:
+            # A character cut at either end of the piece (or a damaged file): the part between
+            # its first and last '<' then, else Python's re.
+            try:
+                suspect = pl.Series([piece[first:last]], dtype=pl.Binary).cast(pl.Utf8).str.contains(
+                    _ODD_REFERENCE.pattern.decode()).item()
+            except pl.exceptions.ComputeError:
+                suspect = True
+        if suspect:
+            self._far_references(piece)
+        self._last_row(piece)
+
+    def _far_references(self, text: bytes) -> None:
+        for match in _ODD_REFERENCE.finditer(text):
+            if match.group(1):
+                self.widest = max(self.widest, _column_number(match.group(1)))
+            else:
+                self.beyond_last_row = True
+
+    def _last_row(self, text: bytes) -> None:
+        position = text.rfind(b'<row r="')
+        match = _ROW_NUMBER.match(text, position) if position >= 0 else None
         if match:
             self.last_row = max(self.last_row, min(int(match.group(1)), EXCEL_MAX_ROWS))
 

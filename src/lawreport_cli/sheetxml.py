@@ -6,7 +6,7 @@
   as xlsxwriter writes when the program gave no value),
 - money units carried by the cells' number format (`0.00"万元"`, `[$万元]0.00`).
 
-The sheet part is streamed through zlib in chunks and scanned with byte regexes
+The sheet part is streamed through ISA-L or zlib in chunks (zipstream.py) and scanned with byte regexes
 cut at row boundaries: memory stays at one chunk, and the per-cell patterns run
 only when the part holds a formula (`<f`) or the styles hold a unit format.
 """
@@ -17,8 +17,11 @@ import io
 import posixpath
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
+
+from .zipstream import member_chunks
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -73,6 +76,7 @@ class Workbook:
     """The workbook-level parts of one .xlsx: sheet parts by name, unit styles, calcPr."""
 
     def __init__(self, data: bytes):
+        self.data = data
         self.archive = zipfile.ZipFile(io.BytesIO(data))
         root_rels = _rels(self.archive, "")
         self.part = next((part for kind, part in root_rels.values() if kind == "officeDocument"), "xl/workbook.xml")
@@ -94,7 +98,7 @@ class Workbook:
         part = self.sheet_parts.get(sheet_name)
         if part is None or part not in self.archive.namelist():
             return SheetFacts()
-        return _scan(self.archive, part, self.unit_styles, self.full_calc_on_load)
+        return _scan(self.archive, self.data, part, self.unit_styles, self.full_calc_on_load)
 
 
 def _unit_styles(styles) -> dict[int, str]:
@@ -113,7 +117,8 @@ def _unit_styles(styles) -> dict[int, str]:
             for index, xf in enumerate(cell_xfs.findall(f"{MAIN}xf")) if xf.get("numFmtId") in units_by_format}
 
 
-def _scan(archive: zipfile.ZipFile, part: str, unit_styles: dict[int, str], full_calc: bool) -> SheetFacts:
+def _scan(archive: zipfile.ZipFile, data: bytes, part: str, unit_styles: dict[int, str],
+          full_calc: bool) -> SheetFacts:
     facts = SheetFacts()
     style_cell = None
     if unit_styles:
@@ -121,20 +126,20 @@ def _scan(archive: zipfile.ZipFile, part: str, unit_styles: dict[int, str], full
         # r= then s=, the order Excel, WPS, LibreOffice, openpyxl and xlsxwriter write them in.
         style_cell = re.compile(rb'<c r="([A-Z]{1,3})[0-9]{1,7}" s="(' + ids + rb')"')
     pending = b""
-    with archive.open(part) as stream:
-        while True:
-            chunk = stream.read(CHUNK)
-            text = pending + chunk
-            if chunk:
-                cut = text.rfind(b"</row>")
-                if cut < 0:  # no complete row yet (or the tail after the cells): keep reading
-                    pending = text
-                    continue
-                cut += len(b"</row>")
-                text, pending = text[:cut], text[cut:]
-            _scan_text(text, facts, unit_styles, style_cell, full_calc)
-            if not chunk:
-                break
+    chunks = member_chunks(archive, data, archive.getinfo(part), CHUNK)
+    while True:
+        chunk = next(chunks, b"")
+        text = pending + chunk
+        if chunk:
+            cut = text.rfind(b"</row>")
+            if cut < 0:  # no complete row yet (or the tail after the cells): keep reading
+                pending = text
+                continue
+            cut += len(b"</row>")
+            text, pending = text[:cut], text[cut:]
+        _scan_text(text, facts, unit_styles, style_cell, full_calc)
+        if not chunk:
+            break
     return facts
 
 
@@ -204,7 +209,7 @@ def sheet_facts(data: bytes, sheet_name: str) -> SheetFacts:
     """The XML facts of one sheet of an .xlsx/.xlsm given as bytes (nothing when it cannot tell)."""
     try:
         return Workbook(data).facts(sheet_name)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError):
+    except (zipfile.BadZipFile, zlib.error, KeyError, ValueError, OSError, EOFError):
         return SheetFacts()
 
 

@@ -1,0 +1,209 @@
+"""The fast member inflate (zipstream.py) and the piecewise sheet-shape scan of safety.py.
+
+The inflate must say what zipfile says of every member, at ISA-L's speed; the shape
+scan must see every far reference and count every cell however the pieces fall.
+"""
+from __future__ import annotations
+
+import io
+import struct
+import zipfile
+import zlib
+
+import pytest
+
+from conftest import PENALTY_HEADER, penalty
+from lawreport_cli import safety, zipstream
+from lawreport_cli.records import load_workbook
+from lawreport_cli.safety import UnreadableWorkbook
+
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+def _zip(members: dict[str, bytes], method=zipfile.ZIP_DEFLATED) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", method) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def _pieces(data: bytes, name: str, chunk: int) -> list[bytes]:
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    return list(zipstream.member_chunks(archive, data, archive.getinfo(name), chunk))
+
+
+def _patch_size(data: bytes, name: bytes, size: int) -> bytes:
+    """Both headers of `name` declare `size` as its inflated size."""
+    data = bytearray(data)
+    for signature, size_offset, name_offset, length_offset in ((b"PK\x03\x04", 22, 30, 26),
+                                                              (b"PK\x01\x02", 24, 46, 28)):
+        position = data.find(signature)
+        while position >= 0:
+            length = struct.unpack_from("<H", data, position + length_offset)[0]
+            if data[position + name_offset:position + name_offset + length] == name:
+                struct.pack_into("<I", data, position + size_offset, size)
+            position = data.find(signature, position + 4)
+    return bytes(data)
+
+
+CONTENT = b"".join(b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (n, n, n * 7) for n in range(1, 20000))
+
+
+@pytest.mark.parametrize("method", [zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED])
+def test_pieces_are_the_member_and_never_longer_than_asked(method):
+    data = _zip({"part.xml": CONTENT}, method)
+    pieces = _pieces(data, "part.xml", 4096)
+    assert b"".join(pieces) == CONTENT
+    assert max(len(piece) for piece in pieces) <= 4096
+    assert len(pieces) == -(-len(CONTENT) // 4096)
+
+
+def test_the_standard_zlib_gives_the_same_bytes(monkeypatch):
+    data = _zip({"part.xml": CONTENT})
+    monkeypatch.setattr(zipstream, "_inflater", zlib)
+    assert b"".join(_pieces(data, "part.xml", 65536)) == CONTENT
+
+
+def test_a_member_that_inflates_past_its_declared_size_stops_there():
+    data = _patch_size(_zip({"part.xml": CONTENT}), b"part.xml", 1000)
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    produced = 0
+    with pytest.raises(zipfile.BadZipFile, match="more than the 1,000 bytes it declares"):
+        for piece in zipstream.member_chunks(archive, data, archive.getinfo("part.xml"), 512):
+            produced += len(piece)
+    assert produced <= 1000 + 512  # the piece that crossed the line is the last one made
+
+
+def test_a_member_shorter_than_declared_fails():
+    data = _patch_size(_zip({"part.xml": CONTENT}), b"part.xml", len(CONTENT) + 10)
+    with pytest.raises(zipfile.BadZipFile, match="not the"):
+        _pieces(data, "part.xml", 65536)
+
+
+def test_a_wrong_crc_fails():
+    data = bytearray(_zip({"part.xml": CONTENT}))
+    for signature, crc_offset in ((b"PK\x03\x04", 14), (b"PK\x01\x02", 16)):
+        position = data.find(signature)
+        struct.pack_into("<I", data, position + crc_offset, 12345)
+    with pytest.raises(zipfile.BadZipFile, match="Bad CRC-32"):
+        _pieces(bytes(data), "part.xml", 65536)
+
+
+def test_a_cut_deflate_stream_fails():
+    data = _zip({"part.xml": CONTENT})
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    member = archive.getinfo("part.xml")
+    member.compress_size //= 2  # the directory now ends the stream halfway
+    with pytest.raises(EOFError):
+        list(zipstream.member_chunks(archive, data, member, 65536))
+
+
+def test_garbage_in_the_stream_is_a_zlib_error():
+    data = bytearray(_zip({"part.xml": CONTENT}))
+    start = data.find(b"part.xml") + len(b"part.xml")
+    data[start + 10:start + 60] = bytes([0xFF]) * 50
+    with pytest.raises((zlib.error, zipfile.BadZipFile)):
+        _pieces(bytes(data), "part.xml", 65536)
+
+
+def test_the_local_header_name_is_checked_as_zipfile_checks_it():
+    data = bytearray(_zip({"part.xml": CONTENT}))
+    data[30:38] = b"evil.xml"  # the local header's name, not the directory's
+    with pytest.raises(zipfile.BadZipFile):
+        _pieces(bytes(data), "part.xml", 65536)
+
+
+# -- the sheet-shape scan, piece by piece -------------------------------------------------
+
+def _sheet_with(source, target, extra: bytes) -> None:
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as rewritten:
+        for info in original.infolist():
+            content = original.read(info.filename)
+            if info.filename == SHEET:
+                content = content.replace(b"</sheetData>", extra + b"</sheetData>")
+            rewritten.writestr(info.filename, content)
+
+
+def _cells(path) -> int:
+    with zipfile.ZipFile(path) as archive:
+        text = archive.read(SHEET)
+    return text.count(b"<c ") + text.count(b"<c>")
+
+
+@pytest.mark.parametrize("piece", [3, 7, 64, 4 * 1024 * 1024])
+def test_every_cell_is_counted_however_the_pieces_fall(book, tmp_path, monkeypatch, piece):
+    path = book({"行政处罚": [PENALTY_HEADER, *[penalty(case=f"C{n}") for n in range(40)]]})
+    monkeypatch.setattr(safety, "INFLATE_PIECE", piece)
+    seen = []
+    original = safety._SheetShape.finish
+
+    def finish(shape):
+        original(shape)
+        seen.append(shape.cells)
+
+    monkeypatch.setattr(safety._SheetShape, "finish", finish)
+    safety.check_file(path)
+    assert seen == [_cells(path)]
+
+
+@pytest.mark.parametrize("piece", [3, 5, 7, 11])
+def test_a_far_reference_cut_between_pieces_is_still_seen(book, tmp_path, monkeypatch, piece):
+    """Pieces of a few bytes cut every reference somewhere; XFD1048576 is refused all the same."""
+    path = tmp_path / "sparse.xlsx"
+    _sheet_with(book({"行政处罚": [PENALTY_HEADER, penalty()]}), path,
+                b'<row r="1048576"><c r="XFD1048576" t="n"><v>1</v></c></row>')
+    monkeypatch.setattr(safety, "INFLATE_PIECE", piece)
+    with pytest.raises(UnreadableWorkbook, match="sparse-range bomb"):
+        safety.check_file(path)
+
+
+@pytest.mark.parametrize("piece", [4, 9])
+def test_a_cell_beyond_excel_cut_between_pieces_is_refused(book, tmp_path, monkeypatch, piece):
+    path = tmp_path / "beyond.xlsx"
+    _sheet_with(book({"行政处罚": [PENALTY_HEADER, penalty()]}), path,
+                b'<row r="99"><c r="ZZZZZZ99" t="n"><v>1</v></c></row>')
+    monkeypatch.setattr(safety, "INFLATE_PIECE", piece)
+    with pytest.raises(UnreadableWorkbook, match="beyond Excel's last row or column"):
+        safety.check_file(path)
+
+
+def test_enough_cells_is_what_the_cheap_bound_needs():
+    shape = safety._SheetShape()
+    # 1,048,576 rows x 52 columns (AZ) / 16 = 3,407,872 cells; a row more than AZ needs more.
+    assert shape.enough_cells() == 3_407_872
+    shape.widest = 16_384
+    assert shape.enough_cells() == 1_048_576 * 16_384 // 16
+
+
+def test_once_the_count_stops_a_sparse_bomb_is_still_measured_exactly(book, tmp_path, monkeypatch):
+    """The count stops early on a big sheet; a far cell found after that still goes to the exact
+    measurement, which counts again and refuses with the true number of cells."""
+    path = tmp_path / "late.xlsx"
+    rows = [penalty(case=f"C{n}") for n in range(60)]
+    _sheet_with(book({"行政处罚": [PENALTY_HEADER, *rows]}), path,
+                b'<row r="1048576"><c r="XFD1048576" t="n"><v>1</v></c></row>')
+    monkeypatch.setattr(safety, "INFLATE_PIECE", 64)
+    # Pretend 10 cells are enough for a narrow sheet: the count stops after the first pieces.
+    monkeypatch.setattr(safety._SheetShape, "enough_cells",
+                        lambda shape: 10 if not shape.widest else 10 ** 12)
+    monkeypatch.setattr(safety, "EXACT_ROWS_BELOW_CELLS", 10)
+    with pytest.raises(UnreadableWorkbook, match=f"for {_cells(path):,} cells"):
+        safety.check_file(path)
+
+
+def test_a_big_ordinary_sheet_whose_count_stopped_opens(book, tmp_path, monkeypatch):
+    path = book({"行政处罚": [PENALTY_HEADER, *[penalty(case=f"C{n}") for n in range(30)]]})
+    monkeypatch.setattr(safety, "INFLATE_PIECE", 64)
+    monkeypatch.setattr(safety._SheetShape, "enough_cells", lambda shape: 10)
+    monkeypatch.setattr(safety, "EXACT_ROWS_BELOW_CELLS", 10)
+    counted = []
+    original = safety._check_dense_range
+
+    def check(archive, data, member, path_, sheet, shape):
+        counted.append(shape.cells)
+        return original(archive, data, member, path_, sheet, shape)
+
+    monkeypatch.setattr(safety, "_check_dense_range", check)
+    assert load_workbook(path).records["penalties"].height == 30
+    assert 10 <= counted[0] < _cells(path)  # the count did stop, and the sheet opened all the same
