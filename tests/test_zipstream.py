@@ -207,3 +207,34 @@ def test_a_big_ordinary_sheet_whose_count_stopped_opens(book, tmp_path, monkeypa
     monkeypatch.setattr(safety, "_check_dense_range", check)
     assert load_workbook(path).records["penalties"].height == 30
     assert 10 <= counted[0] < _cells(path)  # the count did stop, and the sheet opened all the same
+
+
+# -- the sheet-XML facts, piece by piece (sheetxml.py skips pieces without <f or mergeCell) -------
+
+def _facts_workbook(tmp_path):
+    """Formulas without a value far apart (openpyxl writes <f> and no <v>), merges at the end."""
+    from conftest import write_workbook
+
+    rows = [PENALTY_HEADER]
+    for number in range(1, 400):
+        row = penalty(case=f"C{number}")
+        if number in (3, 150, 151, 398):
+            row[6] = f"=SUM(G{number}:G{number})"
+        rows.append(row)
+    return write_workbook(tmp_path / "facts.xlsx", {"行政处罚": rows}, merges={"行政处罚": ["E4:E7", "I300:I302"]})
+
+
+@pytest.mark.parametrize("piece", [5, 9, 64, 1000, 70_000])
+def test_facts_are_the_same_however_the_pieces_fall(tmp_path, monkeypatch, piece):
+    from lawreport_cli import sheetxml
+
+    data = _facts_workbook(tmp_path).read_bytes()
+    facts = sheetxml.sheet_facts(data, "行政处罚")
+    # Worked by hand from the rows written: the data rows are sheet rows 2..400, so case C3 is row 4.
+    assert [(row, column) for row, column, _ in facts.formulas_without_value] == [(3, 6), (150, 6), (151, 6), (398, 6)]
+    assert facts.formulas_without_value[0][2] == "SUM(G3:G3)"
+    assert facts.merged == [(3, 4, 6, 4), (299, 8, 301, 8)]
+    monkeypatch.setattr(sheetxml, "CHUNK", piece)
+    again = sheetxml.sheet_facts(data, "行政处罚")
+    assert again.formulas_without_value == facts.formulas_without_value
+    assert again.merged == facts.merged

@@ -121,8 +121,11 @@ def read_checked_bytes(path: str | os.PathLike) -> bytes:
             raise UnreadableWorkbook(path, f"is {_not_regular(opened.st_mode)}, not a workbook file")
         parts = []
         size = 0
+        # The size stat gave, in one read (one buffer, nothing joined); more reads only if the
+        # file grew or the system gave less.
+        step = min(opened.st_size + 1, MAX_FILE_BYTES + 1)
         while size <= MAX_FILE_BYTES:
-            chunk = os.read(descriptor, min(CHUNK * 16, MAX_FILE_BYTES + 1 - size))
+            chunk = os.read(descriptor, min(max(step, CHUNK), MAX_FILE_BYTES + 1 - size))
             if not chunk:
                 break
             parts.append(chunk)
@@ -133,7 +136,7 @@ def read_checked_bytes(path: str | os.PathLike) -> bytes:
         os.close(descriptor)
     if size > MAX_FILE_BYTES:
         raise UnreadableWorkbook(path, _too_big(size))
-    return b"".join(parts)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 def _too_big(size: int) -> str:

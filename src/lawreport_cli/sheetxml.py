@@ -125,10 +125,18 @@ def _scan(archive: zipfile.ZipFile, data: bytes, part: str, unit_styles: dict[in
         ids = b"|".join(str(index).encode() for index in sorted(unit_styles))
         # r= then s=, the order Excel, WPS, LibreOffice, openpyxl and xlsxwriter write them in.
         style_cell = re.compile(rb'<c r="([A-Z]{1,3})[0-9]{1,7}" s="(' + ids + rb')"')
-    pending = b""
+    pending = b""  # the text after the last </row> of the pieces scanned so far
     chunks = member_chunks(archive, data, archive.getinfo(part), CHUNK)
     while True:
         chunk = next(chunks, b"")
+        if chunk and style_cell is None and not _may_hold_facts(chunk) and not _may_hold_facts(
+                pending + chunk[:len(b"mergeCell")]):
+            # Neither a formula nor a merge is in this piece, in the row before it or across its
+            # start: keep only what a later piece may need, the row it ends in. Most pieces of
+            # most sheets go here.
+            cut = chunk.rfind(b"</row>")
+            pending = pending + chunk if cut < 0 else chunk[cut + len(b"</row>"):]
+            continue
         text = pending + chunk
         if chunk:
             cut = text.rfind(b"</row>")
@@ -143,14 +151,30 @@ def _scan(archive: zipfile.ZipFile, data: bytes, part: str, unit_styles: dict[in
     return facts
 
 
+def _may_hold_facts(text: bytes) -> bool:
+    """Whether a formula (<f) or a merged range may be in `text`: substring tests at memchr speed."""
+    return _formula_start(text, 0) >= 0 or b"mergeCell" in text
+
+
+def _formula_start(text: bytes, start: int) -> int:
+    """Where the next `<f` at or after `start` is, or -1. Found by its 'f' (one byte: memchr; rare in sheet XML,
+    while '<' is every tenth byte), then checked for the '<' before it."""
+    position = text.find(b"f", start + 1)
+    while position >= 0:
+        if text[position - 1] == 0x3C:  # '<'
+            return position - 1
+        position = text.find(b"f", position + 1)
+    return -1
+
+
 def _scan_text(text: bytes, facts: SheetFacts, unit_styles, style_cell, full_calc: bool) -> None:
     # Formulas: found by a substring search (memchr speed), each then read around its <f>;
     # a regex over every cell costs seconds on a 100k-row sheet.
-    position = text.find(b"<f")
+    position = _formula_start(text, 0)
     while position >= 0:
         if text[position + 2:position + 3] in (b">", b" ", b"/"):
             _formula_at(text, position, facts, full_calc)
-        position = text.find(b"<f", position + 2)
+        position = _formula_start(text, position + 1)
     if style_cell is not None:
         # Distinct (column, style) pairs in C; then only the last such cell of each pair is read.
         for letters, style in set(style_cell.findall(text)):

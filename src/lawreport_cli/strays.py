@@ -35,8 +35,16 @@ def stray_values(name: str, file: str, header_row: int, positions: dict[str, int
     def cleaned(column: str) -> pl.Expr:
         return pl.col(column).cast(pl.Utf8).str.strip_chars().replace("", None)
 
+    # Candidates first, by null tests and one table column (a record has something in its
+    # first columns): the full test then runs on the few rows left, not a million.
+    numbered = body.with_columns(
+        pl.int_range(header_row + 1, header_row + 1 + body.height, dtype=pl.Int64).alias("_row"))
+    candidates = pl.any_horizontal([pl.col(column).is_not_null() for column, _ in others])
+    if table:
+        candidates = candidates & cleaned(table[0]).is_null()
+    body = numbered.filter(candidates)
     rows = body.select(
-        pl.int_range(header_row + 1, header_row + 1 + body.height, dtype=pl.Int64).alias("_row"),
+        "_row",
         (pl.all_horizontal([cleaned(column).is_null() for column in table]) if table else pl.lit(True)).alias("_blank"),
         pl.coalesce([cleaned(column) for column, _ in filled]).alias("_first"),
         *[cleaned(column).alias(f"_o{index}") for index, (column, _) in enumerate(others)],
