@@ -13,7 +13,6 @@ import io
 import re
 from decimal import Decimal
 
-import xlsxwriter
 from wcwidth import wcswidth
 
 from ..metrics.registry import MetricDef, metric_for
@@ -144,6 +143,8 @@ class _Sheet:
 class _Book:
     def __init__(self, buffer: io.BytesIO, lang: str):
         self.lang = lang
+        import xlsxwriter  # only when an XLSX is written: summarize and validate never need it
+
         self.wb = xlsxwriter.Workbook(buffer, {
             "in_memory": True,
             # Belt and braces: write_string never makes formulas, and these make write() safe too.
