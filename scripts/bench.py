@@ -656,7 +656,7 @@ def machine() -> dict:
     except OSError:
         pass
     versions = {}
-    for name in ("polars", "fastexcel", "pyarrow", "pandas", "openpyxl", "xlsxwriter", "click"):
+    for name in ("polars", "fastexcel", "pyarrow", "isal", "pandas", "openpyxl", "xlsxwriter", "click"):
         result = subprocess.run([str(PYTHON), "-c", f"import importlib.metadata as m; print(m.version({name!r}))"],
                                 capture_output=True, text=True)
         versions[name] = result.stdout.strip() or "not installed"
@@ -690,6 +690,8 @@ def render_report(results: dict) -> str:
              f"- CPU: {m['cpu']}, nproc {m['nproc']}; memory {m['memory']}; {m['platform']}",
              f"- Python {m['python']}; " + ", ".join(f"{k} {v}" for k, v in m["versions"].items()),
              f"- pandas: {results['pandas']}",
+             "- lawreport's modules byte-compiled before the runs (`python -m compileall src`), as a first run "
+             "of any Python leaves them; the libraries are compiled by pip",
              f"- sharing: other processes used {share['other_cpu_s']:.0f} CPU-s over the {share['wall_s']:.0f} s "
              f"of this run (on average {share['other_cores']:.2f} of {m['nproc']} cores; highest 1-min load "
              f"{share['max_load']:.1f}). " + results["shared_note"],
@@ -802,6 +804,10 @@ def main() -> None:
     if not LAWREPORT.exists():
         raise SystemExit(f"bench: {LAWREPORT} not found; run `make bench` (it installs the package)")
 
+    # Byte-compile the package first, as any Python does on its first run: where
+    # PYTHONDONTWRITEBYTECODE is set (CI images, this sandbox) every run would otherwise
+    # compile lawreport's modules again, which the installed polars never has to.
+    subprocess.run([str(PYTHON), "-m", "compileall", "-q", str(ROOT / "src")], check=False)
     share = CpuShare()
     results: dict = {"cases": [], "goals": [], "workbooks": {}}
     results["pandas"] = ensure_pandas() if "small" in phases else "not used"
