@@ -514,7 +514,10 @@ class _SheetShape:
         self._scan_edge(self._edge + piece[:first])
         self._edge = piece[last:]
         if self.cells < self.enough_cells():
-            self.cells += piece.count(b"<c ", first, last) + piece.count(b"<c>", first, last)
+            # "<c " only: a cell with no attribute at all (<c>) has no reference either, and
+            # is rare; leaving it out only makes the count lower, never the guard weaker (a
+            # sheet of such cells goes to the exact measurement, which counts them).
+            self.cells += piece.count(b"<c ", first, last)
         self._scan_in_background(piece, first, last)
 
     def _scan_in_background(self, piece: bytes, first: int, last: int) -> None:
