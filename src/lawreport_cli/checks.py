@@ -40,28 +40,67 @@ class CheckedSheet:
 
 
 class _Collector:
-    """Turns masks into findings and remembers which rows have an error."""
+    """Turns masks into findings and remembers which rows have an error.
+
+    Masks are gathered and evaluated together (one select: polars runs them in parallel and
+    shares their common parts); only masks with hits filter the frame. Pending masks are
+    evaluated before the frame changes, and before findings or error rows are read, so every
+    mask sees the frame it was added on and findings keep the order of the adds.
+    """
 
     def __init__(self, sheet: RawSheet, frame: pl.DataFrame):
         self.sheet = sheet
-        self.frame = frame
-        self.findings: list[Finding] = list(sheet.findings)
-        self.error_rows: set[int] = set()
+        self._frame = frame
+        self._findings: list[Finding] = list(sheet.findings)
+        self._error_rows: set[int] = set()
         # Rows named by a reader-level error (a formula without a value): no other finding on them.
         self.muted: list[int] = []
+        self._pending: list[tuple[pl.Expr, str, str, pl.Expr | None, list[pl.Expr]]] = []
+
+    @property
+    def frame(self) -> pl.DataFrame:
+        return self._frame
+
+    @frame.setter
+    def frame(self, frame: pl.DataFrame) -> None:
+        self.flush()
+        self._frame = frame
+
+    @property
+    def findings(self) -> list[Finding]:
+        self.flush()
+        return self._findings
+
+    @property
+    def error_rows(self) -> set[int]:
+        self.flush()
+        return self._error_rows
 
     def add(self, mask: pl.Expr, key: str, code: str, value: pl.Expr | None = None,
             params: list[pl.Expr] = ()) -> None:
-        # Values and parameters are computed over the whole sheet before filtering, so a
-        # window (the first row of a duplicate group) sees every row.
+        if self.muted:
+            mask = mask & ~pl.col("_row").is_in(self.muted)
+        self._pending.append((mask.fill_null(False), key, code, value, list(params)))
+
+    def flush(self) -> None:
+        if not self._pending:
+            return
+        pending, self._pending = self._pending, []
+        # "_row" along: a mask that is a literal is broadcast to the frame's height.
+        masks = self._frame.select(pl.col("_row"),
+                                   *(mask.alias(f"_mask{index}") for index, (mask, *_) in enumerate(pending)))
+        with_hits = masks.select(pl.exclude("_row").any()).row(0)
+        for index, (_, key, code, value, params) in enumerate(pending):
+            if with_hits[index]:
+                self._collect(masks.to_series(index + 1), key, code, value, params)
+
+    def _collect(self, mask: pl.Series, key: str, code: str, value: pl.Expr | None, params: list[pl.Expr]) -> None:
         # Filter first: values and parameters are made for the few failing rows only. A
         # parameter that needs the whole sheet (a duplicate's first row) is a column already.
         columns = [pl.col("_row"),
                    (value if value is not None else pl.col(f"{key}__raw")).cast(pl.Utf8).alias("_v")]
         columns += [param.cast(pl.Utf8).alias(f"_p{index}") for index, param in enumerate(params)]
-        if self.muted:
-            mask = mask & ~pl.col("_row").is_in(self.muted)
-        hits = self.frame.filter(mask.fill_null(False)).select(columns)
+        hits = self._frame.filter(mask).select(columns)
         if hits.is_empty():
             return
         is_error = Finding(self.sheet.name, 0, 0, code).severity == "error"
@@ -70,9 +109,9 @@ class _Collector:
             if several and key not in self.sheet.locate(row[0])[0].positions:
                 # A sheet of the table without this column: its own missing-column says so, once.
                 continue
-            self.findings.append(self.sheet.finding(row[0], key, code, row[1], *row[2:]))
+            self._findings.append(self.sheet.finding(row[0], key, code, row[1], *row[2:]))
             if is_error:
-                self.error_rows.add(row[0])
+                self._error_rows.add(row[0])
 
 
 def _fast_parsers(column: Column, sheet: RawSheet) -> list[pl.Expr] | None:
@@ -103,7 +142,57 @@ def _money_parsers(column: Column, sheet: RawSheet, parser) -> list[pl.Expr]:
     return [fen.alias(column.key), finer.alias(f"{column.key}__finer")]
 
 
-def _parse(frame: pl.DataFrame, present: list[Column], sheet: RawSheet) -> pl.DataFrame:
+# Types whose parse costs more than the unique() and the join back (measured on a million rows: a
+# text's clean_text and a date's one chrono parse cost about as much as the two hash passes).
+_WORTH_A_UNIQUE = ("money", "yes_no", "choice", "credit_code", "number", "integer", "month", "measurement")
+# A sheet this long parses a column whose texts repeat once per distinct text; a short one
+# parses every row (a few cells cost less than the unique() and the join back).
+DISTINCT_FROM_ROWS = 20_000
+
+
+def _parse(frame: pl.DataFrame, present: list[Column], sheet: RawSheet, by_distinct: bool = True,
+           from_rows: int | None = None) -> pl.DataFrame:
+    """Typed columns added to the raw frame: `<key>` (and `<key>__finer` for money).
+
+    Every parser is a function of the cell's text alone (money: and of its part's unit), so a
+    column whose texts repeat (dates, choices, yes/no, enterprises, amounts) is parsed once per
+    distinct text and joined back; the result is that of _parse_rows, row for row.
+    """
+    from_rows = DISTINCT_FROM_ROWS if from_rows is None else from_rows
+    if not by_distinct or frame.height < from_rows or not present:
+        return _parse_rows(frame, present, sheet)
+    # An estimate is enough to choose (HyperLogLog: one cheap pass); all-distinct case numbers
+    # must not pay for a unique() that saves nothing.
+    estimates = frame.select(pl.col(f"{column.key}__raw").approx_n_unique() for column in present).row(0)
+    repeating = [column for column, estimate in zip(present, estimates)
+                 if column.type in _WORTH_A_UNIQUE and estimate * 2 <= frame.height]
+    rest = [column for column in present if column not in repeating]
+    parsed = _parse_rows(frame, rest, sheet)
+    for column in repeating:
+        raw = f"{column.key}__raw"
+        keys = [raw]
+        if column.type == "money" and len(set(sheet.unit_of(column.key).values())) > 1:
+            # Parts in different units read the same text differently: the part is part of the key.
+            keys.append("__part")
+            parsed = parsed.with_columns((pl.col("_row") // ROW_STRIDE).alias("__part"))
+        distinct = parsed.select(keys).unique()
+        if "__part" in keys:
+            # Each distinct text stands at a row of its own part (_money_parsers reads the part off _row).
+            row = pl.col("__part") * ROW_STRIDE + pl.int_range(pl.len()).over("__part")
+        else:
+            row = pl.int_range(pl.len())
+        distinct = distinct.with_columns(row.cast(pl.Int64).alias("_row"))
+        typed = _parse_rows(distinct, [column], sheet).drop("_row")
+        parsed = parsed.join(typed, on=keys, how="left", nulls_equal=True, maintain_order="left")
+        parsed = parsed.drop("__part", strict=False)
+    # Columns in the order _parse_rows gives them.
+    order = frame.columns + [name for column in present for name in (column.key, f"{column.key}__finer")
+                             if name in parsed.columns and name not in frame.columns]
+    return parsed.select(order)
+
+
+def _parse_rows(frame: pl.DataFrame, present: list[Column], sheet: RawSheet) -> pl.DataFrame:
+    """The straightforward parse: every row's text through the parsers."""
     fast = {column.key: _fast_parsers(column, sheet) for column in present}
     frame = frame.with_columns([expr for column in present
                                 for expr in (fast[column.key] or _parse_column(column, sheet))])
