@@ -150,22 +150,28 @@ _WORTH_A_UNIQUE = ("money", "yes_no", "choice", "credit_code", "number", "intege
 DISTINCT_FROM_ROWS = 20_000
 
 
-def _parse(frame: pl.DataFrame, present: list[Column], sheet: RawSheet, by_distinct: bool = True,
-           from_rows: int | None = None) -> pl.DataFrame:
+def _parse(frame: pl.DataFrame, present: list[Column], sheet: RawSheet,
+           by_distinct: bool | None = None) -> pl.DataFrame:
     """Typed columns added to the raw frame: `<key>` (and `<key>__finer` for money).
 
     Every parser is a function of the cell's text alone (money: and of its part's unit), so a
-    column whose texts repeat (dates, choices, yes/no, enterprises, amounts) is parsed once per
-    distinct text and joined back; the result is that of _parse_rows, row for row.
+    column whose texts repeat (choices, yes/no, credit codes, amounts) is parsed once per distinct
+    text and joined back; the result is _parse_rows', row for row. `by_distinct`: None chooses
+    per column, True parses every column so, False every row (the tests compare the two).
     """
-    from_rows = DISTINCT_FROM_ROWS if from_rows is None else from_rows
-    if not by_distinct or frame.height < from_rows or not present:
+    if by_distinct is False or not present:
         return _parse_rows(frame, present, sheet)
-    # An estimate is enough to choose (HyperLogLog: one cheap pass); all-distinct case numbers
-    # must not pay for a unique() that saves nothing.
-    estimates = frame.select(pl.col(f"{column.key}__raw").approx_n_unique() for column in present).row(0)
-    repeating = [column for column, estimate in zip(present, estimates)
-                 if column.type in _WORTH_A_UNIQUE and estimate * 2 <= frame.height]
+    if by_distinct:
+        repeating = list(present)
+    elif frame.height < DISTINCT_FROM_ROWS:
+        return _parse_rows(frame, present, sheet)
+    else:
+        # An estimate is enough to choose (HyperLogLog: one cheap pass); all-distinct case numbers
+        # must not pay for a unique() that saves nothing.
+        candidates = [column for column in present if column.type in _WORTH_A_UNIQUE]
+        estimates = frame.select(pl.col(f"{column.key}__raw").approx_n_unique() for column in candidates).row(0) \
+            if candidates else ()
+        repeating = [column for column, estimate in zip(candidates, estimates) if estimate * 2 <= frame.height]
     rest = [column for column in present if column not in repeating]
     parsed = _parse_rows(frame, rest, sheet)
     for column in repeating:
@@ -184,7 +190,8 @@ def _parse(frame: pl.DataFrame, present: list[Column], sheet: RawSheet, by_disti
         distinct = distinct.with_columns(row.cast(pl.Int64).alias("_row"))
         typed = _parse_rows(distinct, [column], sheet).drop("_row")
         parsed = parsed.join(typed, on=keys, how="left", nulls_equal=True, maintain_order="left")
-        parsed = parsed.drop("__part", strict=False)
+        if "__part" in keys:
+            parsed = parsed.drop("__part")
     # Columns in the order _parse_rows gives them.
     order = frame.columns + [name for column in present for name in (column.key, f"{column.key}__finer")
                              if name in parsed.columns and name not in frame.columns]
@@ -384,8 +391,12 @@ def check_sheet(sheet: RawSheet, words: vocabulary.Vocabulary | None = None) -> 
 
 
 def _duplicates(issues: _Collector, key: str, group: list[str], code: str) -> None:
-    mask = pl.col(key).is_not_null() & ~pl.struct(group).is_first_distinct()
-    if not issues.frame.select(mask.any()).item():
+    # One column is its own struct (and half the cost of one): a null is one value either way.
+    grouped = pl.col(group[0]) if len(group) == 1 else pl.struct(group)
+    mask = pl.col(key).is_not_null() & ~grouped.is_first_distinct()
+    # No duplicate at all (the usual case) is told by a count, cheaper than the mask.
+    given = grouped.filter(pl.col(key).is_not_null())
+    if issues.frame.select(given.n_unique() == given.len()).item():
         return
     issues.frame = issues.frame.with_columns(pl.col("_row").first().over(group).alias("_first_row"))
     issues.add(mask, key, code, params=[pl.col("_first_row")])

@@ -87,16 +87,35 @@ def _utf8():
 
 def normalize_series(series):
     """`normalize` over a polars Series: NFKC on the cells that need it only."""
-    cleaned = series.str.replace_all(_INVISIBLE_CLASS, "")
-    needs = (~cleaned.str.contains(_ALREADY_NORMAL)).fill_null(False)
+    # A text of the common characters only holds no invisible one either (none is in
+    # _ALREADY_NORMAL's class): only the other cells pay for the removal and the NFKC.
+    unusual = (~series.str.contains(_ALREADY_NORMAL)).fill_null(False)
+    if not unusual.any():
+        return series.str.strip_chars()
+    cleaned = series.filter(unusual).str.replace_all(_INVISIBLE_CLASS, "")
+    needs = ~cleaned.str.contains(_ALREADY_NORMAL)
     if needs.any():
         fixed = cleaned.filter(needs).str.normalize("NFKC").str.replace_all(_INVISIBLE_CLASS, "")
         cleaned = cleaned.scatter(needs.arg_true(), fixed)
-    return cleaned.str.strip_chars()
+    return series.clone().scatter(unusual.arg_true(), cleaned).str.strip_chars()
+
+
+# A bracket or a space: what a case number's key changes after normalize.
+_KEY_CHANGES = "[\\s" + "".join(re.escape(char) for char in OPENING_BRACKETS + CLOSING_BRACKETS) + "]"
+
+
+def case_number_key_series(series):
+    """`case_number_key` over a polars Series: brackets and spaces replaced in the cells that hold any."""
+    key = normalize_series(series)
+    changes = key.str.contains(_KEY_CHANGES).fill_null(False)
+    if changes.any():
+        fixed = key.filter(changes).str.replace_many(_BRACKETS_FROM, _BRACKETS_TO).str.replace_all(r"\s+", "")
+        key = key.scatter(changes.arg_true(), fixed)
+    return key
 
 
 def case_number_key_expr(expr):
-    return normalize_expr(expr).str.replace_many(_BRACKETS_FROM, _BRACKETS_TO).str.replace_all(r"\s+", "")
+    return expr.map_batches(case_number_key_series, return_dtype=_utf8())
 
 
 def enterprise_key_expr(expr):
