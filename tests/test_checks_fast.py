@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 from conftest import PENALTY_HEADER, VALID_CODE, penalty, write_workbook
-from lawreport_cli import checks
+from lawreport_cli import checks, values
 from lawreport_cli.reader import ROW_STRIDE, RawSheet, SheetPart, read_workbook
 from lawreport_cli.records import load_workbook
 from lawreport_cli.schema import INDICATORS, NO, PENALTIES, YES
@@ -115,6 +115,12 @@ def test_parse_by_distinct_text_is_the_parse_of_every_row(drawn):
     sheet, frame, columns = drawn
     every_row = checks._parse(frame, columns, sheet, by_distinct=False)
     assert_frame_equal(checks._parse(frame, columns, sheet, by_distinct=True), every_row)
+    # Money against the one-step regex parser, its flag computing the fen itself (no stages).
+    one_step = frame.with_columns(
+        expr for column in columns if column.type == "money"
+        for expr in checks._money_parsers(column, sheet, lambda raw, unit, fen_column: values.parse_money_fen(raw, unit)))
+    money = [name for column in columns if column.type == "money" for name in (column.key, f"{column.key}__finer")]
+    assert_frame_equal(every_row.select(money), one_step.select(money))
 
 
 @PROPERTY

@@ -7,6 +7,7 @@ out of the records (and counted); warnings leave the row in.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 
 import polars as pl
 
@@ -125,10 +126,14 @@ def _fast_parsers(column: Column, sheet: RawSheet) -> list[pl.Expr] | None:
 
 
 def _money_parsers(column: Column, sheet: RawSheet, parser) -> list[pl.Expr]:
-    """fen and finer-than-a-fen of a money column, in each part's own unit (sheets of one kind may differ)."""
+    """fen and finer-than-a-fen of a money column, in each part's own unit (sheets of one kind may differ).
+
+    The flag reads the fen column (see _in_stages): computed once, not once more inside the flag.
+    """
     raw = pl.col(f"{column.key}__raw")
     by_part = sheet.unit_of(column.key)
     units = sorted(set(by_part.values()))
+    parser = partial(parser, fen_column=pl.col(column.key))
     if len(units) <= 1:
         fen, finer = parser(raw, units[0] if units else "元")
     else:
@@ -174,35 +179,56 @@ def _parse(frame: pl.DataFrame, present: list[Column], sheet: RawSheet,
         repeating = [column for column, estimate in zip(candidates, estimates) if estimate * 2 <= frame.height]
     rest = [column for column in present if column not in repeating]
     parsed = _parse_rows(frame, rest, sheet)
-    for column in repeating:
-        raw = f"{column.key}__raw"
-        keys = [raw]
-        if column.type == "money" and len(set(sheet.unit_of(column.key).values())) > 1:
-            # Parts in different units read the same text differently: the part is part of the key.
-            keys.append("__part")
-            parsed = parsed.with_columns((pl.col("_row") // ROW_STRIDE).alias("__part"))
-        distinct = parsed.select(keys).unique()
-        if "__part" in keys:
-            # Each distinct text stands at a row of its own part (_money_parsers reads the part off _row).
-            row = pl.col("__part") * ROW_STRIDE + pl.int_range(pl.len()).over("__part")
-        else:
-            row = pl.int_range(pl.len())
-        distinct = distinct.with_columns(row.cast(pl.Int64).alias("_row"))
+    by_part = [column for column in repeating
+               if column.type == "money" and len(set(sheet.unit_of(column.key).values())) > 1]
+    by_text = [column for column in repeating if column not in by_part]
+    if by_text:
+        parsed = _parse_by_text(parsed, by_text, sheet)
+    for column in by_part:
+        # Parts in different units read the same text differently: the part is part of the key.
+        raw, keys = f"{column.key}__raw", [f"{column.key}__raw", "__part"]
+        parsed = parsed.with_columns((pl.col("_row") // ROW_STRIDE).alias("__part"))
+        # Each distinct text stands at a row of its own part (_money_parsers reads the part off _row).
+        distinct = parsed.select(keys).unique().with_columns(
+            (pl.col("__part") * ROW_STRIDE + pl.int_range(pl.len()).over("__part")).cast(pl.Int64).alias("_row"))
         typed = _parse_rows(distinct, [column], sheet).drop("_row")
-        parsed = parsed.join(typed, on=keys, how="left", nulls_equal=True, maintain_order="left")
-        if "__part" in keys:
-            parsed = parsed.drop("__part")
+        parsed = parsed.join(typed, on=keys, how="left", nulls_equal=True, maintain_order="left").drop("__part")
     # Columns in the order _parse_rows gives them.
     order = frame.columns + [name for column in present for name in (column.key, f"{column.key}__finer")
                              if name in parsed.columns and name not in frame.columns]
     return parsed.select(order)
 
 
+def _parse_by_text(frame: pl.DataFrame, columns: list[Column], sheet: RawSheet) -> pl.DataFrame:
+    """Each column's distinct texts parsed, and each row given its text's values.
+
+    One pass finds every column's distinct texts, one pass looks up each row's text among
+    them (an index; the columns in parallel), and the typed values are gathered by it.
+    """
+    raws = [f"{column.key}__raw" for column in columns]
+    distincts = pl.collect_all([frame.lazy().select(pl.col(raw).unique()) for raw in raws])
+    tables, lookups = [], []
+    for column, raw, distinct in zip(columns, raws, distincts):
+        table = _parse_rows(distinct.with_columns(pl.int_range(pl.len(), dtype=pl.Int64).alias("_row")),
+                            [column], sheet)
+        texts = table.get_column(raw)
+        # A blank cell has its own typed value (a blank yes/no is "no"): the lookup's default.
+        blank = texts.is_null().arg_true()
+        tables.append(table)
+        lookups.append(pl.col(raw).replace_strict(
+            texts.drop_nulls(), texts.is_not_null().arg_true(), default=blank[0] if len(blank) else None,
+            return_dtype=pl.UInt32).alias(raw))
+    indices = frame.select(lookups)
+    return frame.with_columns(table.get_column(name).gather(indices.get_column(raw))
+                              for column, raw, table in zip(columns, raws, tables)
+                              for name in (column.key, f"{column.key}__finer") if name in table.columns)
+
+
 def _parse_rows(frame: pl.DataFrame, present: list[Column], sheet: RawSheet) -> pl.DataFrame:
     """The straightforward parse: every row's text through the parsers."""
     fast = {column.key: _fast_parsers(column, sheet) for column in present}
-    frame = frame.with_columns([expr for column in present
-                                for expr in (fast[column.key] or _parse_column(column, sheet))])
+    frame = _in_stages(frame, [expr for column in present
+                               for expr in (fast[column.key] or _parse_column(column, sheet))])
     for column in present:
         if fast[column.key] is None:
             continue
@@ -210,9 +236,21 @@ def _parse_rows(frame: pl.DataFrame, present: list[Column], sheet: RawSheet) -> 
         rest = frame.filter(leftover)
         if rest.height:
             # Only the rows the fast path could not read pay for the regex parser.
-            slow = rest.select("_row", *_parse_column(column, sheet))
+            exprs = _parse_column(column, sheet)
+            slow = _in_stages(rest, exprs).select("_row", *(expr.meta.output_name() for expr in exprs))
             frame = frame.update(slow, on="_row", how="left")
     return frame
+
+
+def _in_stages(frame: pl.DataFrame, exprs: list[pl.Expr]) -> pl.DataFrame:
+    """The typed columns, then the finer-than-a-fen flags that read them (in the order of `exprs`)."""
+    flags = [expr for expr in exprs if expr.meta.output_name().endswith("__finer")]
+    if not flags:
+        return frame.with_columns(exprs)
+    names = [expr.meta.output_name() for expr in exprs]
+    order = frame.columns + [name for name in dict.fromkeys(names) if name not in frame.columns]
+    frame = frame.with_columns(expr for expr in exprs if not expr.meta.output_name().endswith("__finer"))
+    return frame.with_columns(flags).select(order)
 
 
 def _parse_column(column: Column, sheet: RawSheet) -> list[pl.Expr]:

@@ -102,11 +102,12 @@ def money_digits(unit: str) -> int:
     return len(str(FEN_PER_UNIT[unit])) - 1
 
 
-def parse_money_fen(raw: pl.Expr, unit: str) -> tuple[pl.Expr, pl.Expr]:
+def parse_money_fen(raw: pl.Expr, unit: str, fen_column: pl.Expr | None = None) -> tuple[pl.Expr, pl.Expr]:
     """(fen as Int64, finer-than-a-fen flag), rounding half-up to the fen.
 
     Exact by construction: the integer and fraction digits are taken apart as
-    text and scaled as integers; no float ever holds the amount.
+    text and scaled as integers; no float ever holds the amount. `fen_column`: the
+    fen already computed, for the flag (which else computes the fen a second time).
     """
     digits = money_digits(unit)
     text = _number_text(raw)
@@ -126,10 +127,10 @@ def parse_money_fen(raw: pl.Expr, unit: str) -> tuple[pl.Expr, pl.Expr]:
     beyond = fraction.str.slice(digits)
     float_noise = beyond.str.contains("^(?:0{5,}|9{5,})")
     finer = beyond.str.contains("[1-9]") & ~float_noise
-    return fen, pl.when(fen.is_not_null()).then(finer).otherwise(False)
+    return fen, pl.when((fen if fen_column is None else fen_column).is_not_null()).then(finer).otherwise(False)
 
 
-def parse_money_fen_fast(raw: pl.Expr, unit: str) -> tuple[pl.Expr, pl.Expr]:
+def parse_money_fen_fast(raw: pl.Expr, unit: str, fen_column: pl.Expr | None = None) -> tuple[pl.Expr, pl.Expr]:
     """Plain decimals (-1234.56, as float cells arrive) without a regex; others stay null.
 
     Rows it leaves null are given to parse_money_fen; both compute the same fen.
@@ -149,7 +150,7 @@ def parse_money_fen_fast(raw: pl.Expr, unit: str) -> tuple[pl.Expr, pl.Expr]:
     beyond = fraction.str.slice(digits)
     float_noise = beyond.str.starts_with("00000") | beyond.str.starts_with("99999")
     finer = (beyond.str.strip_chars("0") != "") & ~float_noise
-    return fen, pl.when(fen.is_not_null()).then(finer).otherwise(False)
+    return fen, pl.when((fen if fen_column is None else fen_column).is_not_null()).then(finer).otherwise(False)
 
 
 def money_fen_slow(text: str, unit: str) -> tuple[int, bool] | None:
