@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 from conftest import PENALTY_HEADER, VALID_CODE, penalty, write_workbook
-from lawreport_cli import checks, values
+from lawreport_cli import checks, values, words
 from lawreport_cli.reader import ROW_STRIDE, RawSheet, SheetPart, read_workbook
 from lawreport_cli.records import load_workbook
 from lawreport_cli.schema import INDICATORS, NO, PENALTIES, YES
@@ -167,8 +167,8 @@ def test_the_choice_of_columns_skips_all_distinct_ones(monkeypatch):
 
     monkeypatch.setattr(checks, "_parse_rows", spy)
     parsed = checks._parse(frame, columns, sheet)
-    # Every distinct amount and the date (a cheap parse) row by row; the two outcomes once each.
-    assert parsed_columns == [(["fine", "filed_on"], height), (["outcome"], 2)]
+    # Every distinct amount row by row; the two outcomes and the one date once each.
+    assert parsed_columns == [(["fine"], height), (["outcome"], 2), (["filed_on"], 1)]
     assert parsed["fine"].to_list()[:3] == [0, 100, 200]
     assert parsed["outcome"].to_list()[:3] == ["处罚", "免罚", "处罚"]
 
@@ -263,3 +263,24 @@ def test_findings_order_of_a_sheet_with_many_kinds(tmp_path, monkeypatch):
         assert [(finding.location, finding.code) for finding in checked.findings] == expected
         assert checked.rows_with_errors == 9
         assert checked.records["case_no"].to_list() == ["P1", "P8", "P12"]
+
+
+# -- the keys duplicates are told by, over a column: as the one-text functions give them ----------
+
+KEY_TEXT = st.text(alphabet=st.sampled_from(list("A1 -（）()〔〕[]【】{}《》\u3000\xa0\u200b\ufeff\u00ad\t\nｆ１２枣环罚字号"
+                                                "\u2460\u00bd")), max_size=12)
+
+
+@PROPERTY
+@given(st.lists(st.none() | KEY_TEXT, max_size=20))
+def test_column_keys_are_the_one_text_keys(texts):
+    series = pl.Series(texts, dtype=pl.Utf8)
+    assert words.normalize_series(series).to_list() == [words.normalize(text) for text in texts]
+    assert words.case_number_key_series(series).to_list() == [words.case_number_key(text) for text in texts]
+    assert series.to_list() == texts  # the column itself is left as it was
+
+
+def test_column_keys_hand_worked():
+    series = pl.Series(["枣环罚字〔2023〕15号", " 枣环罚字[2023] 15号 ", "2023XZCF0001", None, "\u200bＰ１（二）", ""])
+    assert words.case_number_key_series(series).to_list() == [
+        "枣环罚字(2023)15号", "枣环罚字(2023)15号", "2023XZCF0001", None, "P1(二)", ""]

@@ -147,9 +147,10 @@ def _money_parsers(column: Column, sheet: RawSheet, parser) -> list[pl.Expr]:
     return [fen.alias(column.key), finer.alias(f"{column.key}__finer")]
 
 
-# Types whose parse costs more than the unique() and the join back (measured on a million rows: a
-# text's clean_text and a date's one chrono parse cost about as much as the two hash passes).
-_WORTH_A_UNIQUE = ("money", "yes_no", "choice", "credit_code", "number", "integer", "month", "measurement")
+# Types whose parse costs more than finding the distinct texts and looking each row's up (measured
+# on a million rows; a text's clean_text costs about as much as the lookup, so text goes row by row).
+# A date in the ISO form costs little either way; in a text form (2023年3月5日) it needs the regex.
+_WORTH_A_UNIQUE = ("money", "yes_no", "choice", "credit_code", "date", "number", "integer", "month", "measurement")
 # A sheet this long parses a column whose texts repeat once per distinct text; a short one
 # parses every row (a few cells cost less than the unique() and the join back).
 DISTINCT_FROM_ROWS = 20_000
