@@ -179,6 +179,9 @@ def _parse(frame: pl.DataFrame, present: list[Column], sheet: RawSheet,
             if candidates else ()
         repeating = [column for column, estimate in zip(candidates, estimates) if estimate * 2 <= frame.height]
     rest = [column for column in present if column not in repeating]
+    # One chunk per column (the reader hands over several): columns added later, in one chunk,
+    # would else make polars copy the whole frame to line the chunks up, once per step.
+    frame = frame.rechunk()
     parsed = _parse_rows(frame, rest, sheet)
     by_part = [column for column in repeating
                if column.type == "money" and len(set(sheet.unit_of(column.key).values())) > 1]
@@ -197,7 +200,7 @@ def _parse(frame: pl.DataFrame, present: list[Column], sheet: RawSheet,
     # Columns in the order _parse_rows gives them.
     order = frame.columns + [name for column in present for name in (column.key, f"{column.key}__finer")
                              if name in parsed.columns and name not in frame.columns]
-    return parsed.select(order)
+    return pl.DataFrame([parsed.get_column(name) for name in order])
 
 
 def _parse_by_text(frame: pl.DataFrame, columns: list[Column], sheet: RawSheet) -> pl.DataFrame:
