@@ -284,3 +284,18 @@ def test_column_keys_hand_worked():
     series = pl.Series(["枣环罚字〔2023〕15号", " 枣环罚字[2023] 15号 ", "2023XZCF0001", None, "\u200bＰ１（二）", ""])
     assert words.case_number_key_series(series).to_list() == [
         "枣环罚字(2023)15号", "枣环罚字(2023)15号", "2023XZCF0001", None, "P1(二)", ""]
+
+
+def test_parse_by_distinct_text_of_an_empty_or_blank_sheet():
+    columns = [PENALTIES.column(key) for key in ("filed_on", "fine", "referred", "outcome")]
+    for texts in ([], [None, None, None]):
+        frame = pl.DataFrame({"_row": list(range(2, 2 + len(texts))),
+                              **{f"{column.key}__raw": texts for column in columns}},
+                             schema={"_row": pl.Int64, **{f"{column.key}__raw": pl.Utf8 for column in columns}})
+        sheet = RawSheet(PENALTIES, "行政处罚", False, 1, {}, {"fine": "元"}, frame)
+        parsed = checks._parse(frame, columns, sheet, by_distinct=True)
+        assert_frame_equal(parsed, checks._parse(frame, columns, sheet, by_distinct=False))
+        # A blank yes/no is "no"; a blank amount is no amount, and not finer than a fen.
+        assert parsed["referred"].to_list() == [False] * len(texts)
+        assert parsed["fine"].to_list() == [None] * len(texts)
+        assert parsed["fine__finer"].to_list() == [False] * len(texts)
