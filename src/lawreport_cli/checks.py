@@ -203,6 +203,9 @@ def _parse(frame: pl.DataFrame, present: list[Column], sheet: RawSheet,
     return pl.DataFrame([parsed.get_column(name) for name in order])
 
 
+_FEW_TEXTS = 8
+
+
 def _parse_by_text(frame: pl.DataFrame, columns: list[Column], sheet: RawSheet) -> pl.DataFrame:
     """Each column's distinct texts parsed, and each row given its text's values.
 
@@ -219,10 +222,17 @@ def _parse_by_text(frame: pl.DataFrame, columns: list[Column], sheet: RawSheet) 
         # A blank cell has its own typed value (a blank yes/no is "no"): the lookup's default.
         blank = texts.is_null().arg_true()
         tables.append(table)
-        lookups.append(pl.col(raw).replace_strict(
-            texts.drop_nulls(), texts.is_not_null().arg_true(), default=blank[0] if len(blank) else None,
-            return_dtype=pl.UInt32).alias(raw))
-    indices = frame.select(lookups)
+        given, at = texts.drop_nulls(), texts.is_not_null().arg_true()
+        default = pl.lit(blank[0] if len(blank) else None, pl.UInt32)
+        if len(given) <= _FEW_TEXTS:
+            # A handful of texts (yes/no, outcomes): comparisons cost less than hashing every row.
+            lookup = default
+            for text, index in reversed(list(zip(given, at))):
+                lookup = pl.when(pl.col(raw) == text).then(pl.lit(index, pl.UInt32)).otherwise(lookup)
+        else:
+            lookup = pl.col(raw).replace_strict(given, at, default=default, return_dtype=pl.UInt32)
+        lookups.append(lookup.alias(raw))
+    indices = frame.select(pl.col("_row"), *lookups)  # "_row": a lookup that is a literal is broadcast
     return frame.with_columns(table.get_column(name).gather(indices.get_column(raw))
                               for column, raw, table in zip(columns, raws, tables)
                               for name in (column.key, f"{column.key}__finer") if name in table.columns)
