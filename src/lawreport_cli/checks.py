@@ -174,10 +174,13 @@ def _parse(frame: pl.DataFrame, present: list[Column], sheet: RawSheet,
     else:
         # An estimate is enough to choose (HyperLogLog: one cheap pass); all-distinct case numbers
         # must not pay for a unique() that saves nothing.
-        candidates = [column for column in present if column.type in _WORTH_A_UNIQUE]
+        # A yes/no or a choice says one of a few words: no estimate needed.
+        few = [column for column in present if column.type in ("yes_no", "choice")]
+        candidates = [column for column in present if column.type in _WORTH_A_UNIQUE and column not in few]
         estimates = frame.select(pl.col(f"{column.key}__raw").approx_n_unique() for column in candidates).row(0) \
             if candidates else ()
-        repeating = [column for column, estimate in zip(candidates, estimates) if estimate * 2 <= frame.height]
+        chosen = few + [column for column, estimate in zip(candidates, estimates) if estimate * 2 <= frame.height]
+        repeating = [column for column in present if column in chosen]
     rest = [column for column in present if column not in repeating]
     # One chunk per column (the reader hands over several): columns added later, in one chunk,
     # would else make polars copy the whole frame to line the chunks up, once per step.
