@@ -152,7 +152,7 @@ def _money_parsers(column: Column, sheet: RawSheet, parser) -> list[pl.Expr]:
 # A date in the ISO form costs little either way; in a text form (2023年3月5日) it needs the regex.
 _WORTH_A_UNIQUE = ("money", "yes_no", "choice", "credit_code", "date", "number", "integer", "month", "measurement")
 # A sheet this long parses a column whose texts repeat once per distinct text; a short one
-# parses every row (a few cells cost less than the unique() and the join back).
+# parses every row (a few cells cost less than the unique() and the lookup).
 DISTINCT_FROM_ROWS = 20_000
 
 
@@ -161,9 +161,10 @@ def _parse(frame: pl.DataFrame, present: list[Column], sheet: RawSheet,
     """Typed columns added to the raw frame: `<key>` (and `<key>__finer` for money).
 
     Every parser is a function of the cell's text alone (money: and of its part's unit), so a
-    column whose texts repeat (choices, yes/no, credit codes, amounts) is parsed once per distinct
-    text and joined back; the result is _parse_rows', row for row. `by_distinct`: None chooses
-    per column, True parses every column so, False every row (the tests compare the two).
+    column whose texts repeat (choices, yes/no, credit codes, dates, amounts) is parsed once per
+    distinct text and each row given its text's values; the result is _parse_rows', row for row.
+    `by_distinct`: None chooses per column, True parses every column so, False every row (the
+    tests compare the two).
     """
     if by_distinct is False or not present:
         return _parse_rows(frame, present, sheet)
@@ -172,9 +173,9 @@ def _parse(frame: pl.DataFrame, present: list[Column], sheet: RawSheet,
     elif frame.height < DISTINCT_FROM_ROWS:
         return _parse_rows(frame, present, sheet)
     else:
-        # An estimate is enough to choose (HyperLogLog: one cheap pass); all-distinct case numbers
-        # must not pay for a unique() that saves nothing.
-        # A yes/no or a choice says one of a few words: no estimate needed.
+        # An estimate is enough to choose (HyperLogLog: one cheap pass); all-distinct amounts
+        # must not pay for a unique() that saves nothing. A yes/no or a choice says one of a few
+        # words: no estimate needed.
         few = [column for column in present if column.type in ("yes_no", "choice")]
         candidates = [column for column in present if column.type in _WORTH_A_UNIQUE and column not in few]
         estimates = frame.select(pl.col(f"{column.key}__raw").approx_n_unique() for column in candidates).row(0) \
