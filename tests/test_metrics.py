@@ -50,10 +50,11 @@ def test_penalties(book):
         penalty("P4", filed=D(2023, 5, 1), decided=None, outcome="办理中", fine=None, referred="是"),
         penalty("P5", filed=D(2023, 6, 1), decided=D(2023, 12, 20), outcome="不予处罚", fine=0),
         penalty("P6", filed=D(2023, 7, 1), decided=D(2023, 12, 1), fine="0.01"),
+        penalty("P7", filed=D(2023, 1, 20), decided=None, outcome="办理中", fine=None),  # a second January filing
     ]
     values, summary = figures(book, {"行政处罚": rows})
     assert values == {
-        "penalties.cases_filed": 4,  # P1, P4, P5, P6 (P2 was filed in 2022, P3 never)
+        "penalties.cases_filed": 5,  # P1, P4, P5, P6, P7 (P2 was filed in 2022, P3 never)
         "penalties.decisions": 3,  # P1, P2, P6
         "penalties.fines": 1200016,  # 10000.10 + 2000.05 + 0.01 元, in fen
         "penalties.exempted": 1,
@@ -66,8 +67,9 @@ def test_penalties(book):
         "penalties.legal_review_amount": 1200015,
     }
     assert summary.to_dict()["metrics"]["penalties.fines"]["value"] == "1.200016"
-    assert summary.monthly["penalties.cases_filed"] == [1, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0]
-    assert summary.monthly["penalties.fines"][11] == 1
+    assert summary.monthly["penalties.cases_filed"] == [2, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0]
+    assert summary.monthly["penalties.decisions"] == [0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1]  # P1, P2, P6
+    assert summary.monthly["penalties.fines"] == [0, 1000010, 200005, 0, 0, 0, 0, 0, 0, 0, 0, 1]
     through_june, _ = figures(book, {"行政处罚": rows}, through=6)
     assert through_june["penalties.decisions"] == 2
     assert through_june["penalties.fines"] == 1200015

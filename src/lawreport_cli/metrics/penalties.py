@@ -4,7 +4,7 @@ from __future__ import annotations
 import polars as pl
 
 from ..results import Figure, Period, SectionResult
-from .common import count, fen_sum, figures, in_period, monthly_counts
+from .common import count_of, fen_sum_of, figures, in_period, monthly_counts, monthly_totals, totals
 
 
 def _flag(records: pl.DataFrame, column: str) -> pl.Expr:
@@ -22,24 +22,27 @@ def compute_penalties(records: pl.DataFrame, period: Period) -> SectionResult:
     has_waived = "waived" in records.columns
     has_review = "legal_review" in records.columns
     review = decided & _flag(records, "legal_review")
-    values = {
-        "penalties.cases_filed": count(records, in_period("filed_on", period)),
-        "penalties.decisions": count(records, decision),
-        "penalties.fines": fen_sum(records, decision, "fine"),
-        "penalties.exempted": count(records, exempted),
-        "penalties.exempted_amount": fen_sum(records, exempted, "waived") if has_waived else None,
-        "penalties.reduced": count(records, reduced),
-        "penalties.reduced_amount": fen_sum(records, reduced, "waived") if has_waived else None,
+    values = totals(records, {
+        "penalties.cases_filed": count_of(in_period("filed_on", period)),
+        "penalties.decisions": count_of(decision),
+        "penalties.fines": fen_sum_of(decision, "fine"),
+        "penalties.exempted": count_of(exempted),
+        "penalties.exempted_amount": fen_sum_of(exempted, "waived") if has_waived else None,
+        "penalties.reduced": count_of(reduced),
+        "penalties.reduced_amount": fen_sum_of(reduced, "waived") if has_waived else None,
         "penalties.police_referrals": (
-            count(records, row_date & _flag(records, "referred")) if "referred" in records.columns else None),
+            count_of(row_date & _flag(records, "referred")) if "referred" in records.columns else None),
         "penalties.detentions": (
-            count(records, row_date & _flag(records, "detention")) if "detention" in records.columns else None),
-        "penalties.legal_reviews": count(records, review) if has_review else None,
-        "penalties.legal_review_amount": fen_sum(records, review, "fine") if has_review else None,
-    }
+            count_of(row_date & _flag(records, "detention")) if "detention" in records.columns else None),
+        "penalties.legal_reviews": count_of(review) if has_review else None,
+        "penalties.legal_review_amount": fen_sum_of(review, "fine") if has_review else None,
+    })
+    punished = outcome.is_in(["处罚", "减罚"])
     monthly = {
         "penalties.cases_filed": monthly_counts(records, "filed_on", pl.lit(True), period),
-        "penalties.decisions": monthly_counts(records, "decided_on", outcome.is_in(["处罚", "减罚"]), period),
-        "penalties.fines": monthly_counts(records, "decided_on", outcome.is_in(["处罚", "减罚"]), period, "fine"),
+        **monthly_totals(records, "decided_on", period, {
+            "penalties.decisions": (punished, None),
+            "penalties.fines": (punished, "fine"),
+        }),
     }
     return SectionResult(figures(values), monthly=monthly)
