@@ -29,6 +29,7 @@ import os
 import posixpath
 import re
 import stat
+import threading
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -477,7 +478,8 @@ class _SheetShape:
     """What a sheet's XML says about its used range, gathered piece by piece as it is inflated.
 
     Far references are looked for in polars' Rust regex engine (Python's re takes 2.5x as
-    long), one piece at a time on the second core while the next piece is inflated. Cells
+    long), one piece at a time on the second core while the next piece is inflated, or
+    here when the second core is still busy with the piece before. Cells
     are counted here, with bytes.count, and only until there are enough of them for any
     used range up to Excel's last row at the widest column seen: past that the count
     cannot change the verdict, and a full sheet's XML is half a gigabyte.
@@ -499,6 +501,7 @@ class _SheetShape:
         # ISA-L (or zlib) and polars both let go of the GIL, so the two overlap.
         self._executor = None
         self._pending = None
+        self._lock = threading.Lock()
 
     def enough_cells(self) -> int:
         """Cells that let any range up to Excel's last row pass the cheap bound of _check_dense_range."""
@@ -523,6 +526,11 @@ class _SheetShape:
     def _scan_in_background(self, piece: bytes, first: int, last: int) -> None:
         from concurrent.futures import ThreadPoolExecutor
 
+        if self._pending is not None and not self._pending.done():
+            # The second core is still at the piece before: scan this one here rather than
+            # wait (the scan costs more than the inflate, so the two cores share it).
+            self._scan(piece, first, last)
+            return
         self._wait()
         if self._executor is None:
             self._executor = ThreadPoolExecutor(max_workers=1)
@@ -570,16 +578,18 @@ class _SheetShape:
 
     def _far_references(self, text: bytes) -> None:
         for match in _ODD_REFERENCE.finditer(text):
-            if match.group(1):
-                self.widest = max(self.widest, _column_number(match.group(1)))
-            else:
-                self.beyond_last_row = True
+            with self._lock:  # both threads scan pieces: no update may be lost
+                if match.group(1):
+                    self.widest = max(self.widest, _column_number(match.group(1)))
+                else:
+                    self.beyond_last_row = True
 
     def _last_row(self, text: bytes) -> None:
         position = text.rfind(b'<row r="')
         match = _ROW_NUMBER.match(text, position) if position >= 0 else None
         if match:
-            self.last_row = max(self.last_row, min(int(match.group(1)), EXCEL_MAX_ROWS))
+            with self._lock:
+                self.last_row = max(self.last_row, min(int(match.group(1)), EXCEL_MAX_ROWS))
 
 
 def _column_number(letters: bytes) -> int:
