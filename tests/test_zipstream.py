@@ -187,7 +187,6 @@ def test_once_the_count_stops_a_sparse_bomb_is_still_measured_exactly(book, tmp_
     # Pretend 10 cells are enough for a narrow sheet: the count stops after the first pieces.
     monkeypatch.setattr(safety._SheetShape, "enough_cells",
                         lambda shape: 10 if not shape.widest else 10 ** 12)
-    monkeypatch.setattr(safety, "EXACT_ROWS_BELOW_CELLS", 10)
     with pytest.raises(UnreadableWorkbook, match=f"for {_cells(path):,} cells"):
         safety.check_file(path)
 
@@ -196,7 +195,6 @@ def test_a_big_ordinary_sheet_whose_count_stopped_opens(book, tmp_path, monkeypa
     path = book({"行政处罚": [PENALTY_HEADER, *[penalty(case=f"C{n}") for n in range(30)]]})
     monkeypatch.setattr(safety, "INFLATE_PIECE", 64)
     monkeypatch.setattr(safety._SheetShape, "enough_cells", lambda shape: 10)
-    monkeypatch.setattr(safety, "EXACT_ROWS_BELOW_CELLS", 10)
     counted = []
     original = safety._check_dense_range
 
@@ -238,3 +236,55 @@ def test_facts_are_the_same_however_the_pieces_fall(tmp_path, monkeypatch, piece
     again = sheetxml.sheet_facts(data, "行政处罚")
     assert again.formulas_without_value == facts.formulas_without_value
     assert again.merged == facts.merged
+
+
+# -- the running row bound: rows in order open without an exact measurement ---------------
+
+@pytest.mark.parametrize("bound", [0, 1, 9, 10, 99, 100, 120_000, 1_048_575, 1_048_576, 1_049_999])
+def test_number_above_is_exactly_the_numbers_above(bound):
+    import re
+
+    pattern = re.compile(safety._number_above(bound))
+    for number in {0, 1, 2, 9, 10, 11, 99, 100, 101, bound - 1, bound, bound + 1, bound + 10, bound * 10 + 7,
+                   10 ** len(str(bound)), 10 ** len(str(bound)) - 1}:
+        if number < 0:
+            continue
+        assert bool(pattern.fullmatch(str(number))) == (number > bound), (bound, number)
+        assert bool(pattern.fullmatch("00" + str(number))) == (number > bound), (bound, number)  # leading zeros
+
+
+def test_an_ordinary_sheet_needs_no_exact_measurement(book, monkeypatch):
+    path = book({"行政处罚": [PENALTY_HEADER, *[penalty(case=f"C{n}") for n in range(50)]]})
+
+    def exact(*args):
+        raise AssertionError("rows in order: the scan's bound is enough")
+
+    monkeypatch.setattr(safety, "_used_extent", exact)
+    assert load_workbook(path).records["penalties"].height == 50
+
+
+@pytest.mark.parametrize("far", [b'<row r="1048000"><c r="AZ1048000" t="n"><v>1</v></c></row>',
+                                 b'<row r="2"><c r="AZ1048000" t="n"><v>1</v></c></row>'])
+def test_rows_out_of_order_are_measured_exactly(book, tmp_path, monkeypatch, far):
+    """A far row before the table (or a far cell in a near row): the highest row element so far
+    says nothing, so the range is measured from the cells, and 1,048,000 x 52 is refused."""
+    source = book({"行政处罚": [PENALTY_HEADER, penalty()]})
+    path = tmp_path / "disorder.xlsx"
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as rewritten:
+        for info in original.infolist():
+            content = original.read(info.filename)
+            if info.filename == SHEET:
+                content = content.replace(b"<sheetData>", b"<sheetData>" + far)
+            rewritten.writestr(info.filename, content)
+    with pytest.raises(UnreadableWorkbook, match="has a cell at AZ1048000"):
+        safety.check_file(path)
+
+
+@pytest.mark.parametrize("reference", [b"xfd1048576", b"Xfd1048576", b"az1048576"])
+def test_column_letters_in_lower_case_are_references_too(book, tmp_path, reference):
+    """calamine reads r="xfd1048576" as XFD1048576: a 17-billion-cell range in a small row."""
+    path = tmp_path / "lower.xlsx"
+    _sheet_with(book({"行政处罚": [PENALTY_HEADER, penalty()]}), path,
+                b'<row r="3"><c r="%s" t="n"><v>1</v></c></row>' % reference)
+    with pytest.raises(UnreadableWorkbook, match="sparse-range bomb"):
+        safety.check_file(path)
