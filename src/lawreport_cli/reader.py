@@ -624,6 +624,14 @@ def _read_part(schema: SheetSchema, part: SheetPart, number: int, frame: pl.Data
     return part, data, findings, cell_errors
 
 
+def _kept(frame: pl.DataFrame, keep: pl.Series) -> pl.DataFrame:
+    """The rows of `keep`; a slice, not a copy, when they are one run (a table above its 合计 rows)."""
+    kept = keep.arg_true()
+    if len(kept) and kept[-1] - kept[0] + 1 == len(kept):
+        return frame.slice(kept[0], len(kept))
+    return frame.filter(keep)
+
+
 def _read_sheet(schema: SheetSchema, part: SheetPart, frame: pl.DataFrame, offsets: list[int], facts,
                 tables=None, extra_aliases=None) -> tuple[list[Finding], pl.DataFrame, list]:
     """(findings, data rows, cell errors) of one sheet; what was read as what is recorded on `part`."""
@@ -732,8 +740,9 @@ def _read_sheet(schema: SheetSchema, part: SheetPart, frame: pl.DataFrame, offse
     if formula_rows:
         not_blank = not_blank | pl.col("_row").is_in(formula_rows)
     is_note = pl.col("_first").str.contains(NON_RECORD_ROW_PATTERN).fill_null(False)
-    part.left_out = data.filter(is_note).select("_row", "_first").rows()
-    data = data.filter(not_blank & ~is_note).drop("_first")
+    flags = data.select(is_note.alias("note"), (not_blank & ~is_note).alias("keep"))  # the regex runs once
+    part.left_out = data.filter(flags.get_column("note")).select("_row", "_first").rows()
+    data = _kept(data, flags.get_column("keep")).drop("_first")
     part.data_rows = data.height
     cell_errors = []
     if formulas:
