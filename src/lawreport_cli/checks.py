@@ -125,6 +125,20 @@ def _fast_parsers(column: Column, sheet: RawSheet) -> list[pl.Expr] | None:
     return None
 
 
+def _parser_tiers(column: Column, sheet: RawSheet) -> list[list[pl.Expr]]:
+    """The parsers a column's rows go through, cheapest first; each gets the rows the ones before left null.
+
+    The last is _parse_column's full parser; every earlier one is right where it gives a value.
+    """
+    fast = _fast_parsers(column, sheet)
+    if fast is None:
+        return [_parse_column(column, sheet)]
+    if column.type == "money":
+        # Most amounts are plain decimals (1234.56): digits, scaled, without taking the text apart.
+        return [_money_parsers(column, sheet, values.parse_money_fen_plain), fast, _parse_column(column, sheet)]
+    return [fast, _parse_column(column, sheet)]
+
+
 def _money_parsers(column: Column, sheet: RawSheet, parser) -> list[pl.Expr]:
     """fen and finer-than-a-fen of a money column, in each part's own unit (sheets of one kind may differ).
 
@@ -151,6 +165,9 @@ def _money_parsers(column: Column, sheet: RawSheet, parser) -> list[pl.Expr]:
 # on a million rows; a text's clean_text costs about as much as the lookup, so text goes row by row).
 # A date in the ISO form costs little either way; in a text form (2023年3月5日) it needs the regex.
 _WORTH_A_UNIQUE = ("money", "yes_no", "choice", "credit_code", "date", "number", "integer", "month", "measurement")
+# Rows per distinct text at which a lookup costs less than the parse: at least two, and for money
+# twenty (a plain amount costs about what a lookup costs: 200,000 amounts of a million go row by row).
+_ROWS_PER_TEXT = {"money": 20}
 # A sheet this long parses a column whose texts repeat once per distinct text; a short one
 # parses every row (a few cells cost less than the unique() and the lookup).
 DISTINCT_FROM_ROWS = 20_000
@@ -180,7 +197,8 @@ def _parse(frame: pl.DataFrame, present: list[Column], sheet: RawSheet,
         candidates = [column for column in present if column.type in _WORTH_A_UNIQUE and column not in few]
         estimates = frame.select(pl.col(f"{column.key}__raw").approx_n_unique() for column in candidates).row(0) \
             if candidates else ()
-        chosen = few + [column for column, estimate in zip(candidates, estimates) if estimate * 2 <= frame.height]
+        chosen = few + [column for column, estimate in zip(candidates, estimates)
+                        if estimate * _ROWS_PER_TEXT.get(column.type, 2) <= frame.height]
         repeating = [column for column in present if column in chosen]
     rest = [column for column in present if column not in repeating]
     # One chunk per column (the reader hands over several): columns added later, in one chunk,
@@ -244,17 +262,15 @@ def _parse_by_text(frame: pl.DataFrame, columns: list[Column], sheet: RawSheet) 
 
 def _parse_rows(frame: pl.DataFrame, present: list[Column], sheet: RawSheet) -> pl.DataFrame:
     """The straightforward parse: every row's text through the parsers."""
-    fast = {column.key: _fast_parsers(column, sheet) for column in present}
-    frame = _in_stages(frame, [expr for column in present
-                               for expr in (fast[column.key] or _parse_column(column, sheet))])
+    tiers = {column.key: _parser_tiers(column, sheet) for column in present}
+    frame = _in_stages(frame, [expr for column in present for expr in tiers[column.key][0]])
     for column in present:
-        if fast[column.key] is None:
-            continue
-        leftover = pl.col(column.key).is_null() & pl.col(f"{column.key}__raw").is_not_null()
-        rest = frame.filter(leftover)
-        if rest.height:
-            # Only the rows the fast path could not read pay for the regex parser.
-            exprs = _parse_column(column, sheet)
+        for exprs in tiers[column.key][1:]:
+            leftover = pl.col(column.key).is_null() & pl.col(f"{column.key}__raw").is_not_null()
+            rest = frame.filter(leftover)
+            if not rest.height:
+                break
+            # Only the rows the cheaper parsers could not read pay for the next (at last the regex one).
             slow = _in_stages(rest, exprs).select("_row", *(expr.meta.output_name() for expr in exprs))
             frame = frame.update(slow, on="_row", how="left")
     return frame
