@@ -312,7 +312,8 @@ def _parse_column(column: Column, sheet: RawSheet) -> list[pl.Expr]:
     if column.key == "city":
         # A city is a group of the figures: 枣庄市 with a zero-width space is 枣庄市 (words.normalize).
         return [vocabulary.normalize_expr(values.clean_text(raw)).replace("", None).alias(column.key)]
-    return [values.clean_text(raw).alias(column.key)]
+    # One text per row (case numbers, names): each row's own clean-up, without clean_text's repeated steps.
+    return [values.clean_text_expr(raw).alias(column.key)]
 
 
 def _money_fallback(frame: pl.DataFrame, column: Column, sheet: RawSheet) -> pl.DataFrame:

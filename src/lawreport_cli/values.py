@@ -42,6 +42,24 @@ def clean_text(raw: pl.Expr) -> pl.Expr:
     return raw.str.replace_many(_FULL_WIDTH_FROM, _FULL_WIDTH_TO).str.strip_chars().replace("", None)
 
 
+def clean_text_expr(raw: pl.Expr) -> pl.Expr:
+    """clean_text of a whole column, each step once and the full-width mapping only where it can apply."""
+    return raw.map_batches(clean_text_series, return_dtype=pl.Utf8, is_elementwise=True)
+
+
+def clean_text_series(text: pl.Series) -> pl.Series:
+    """clean_text over a Series: the same text, row for row."""
+    # Every full-width form is beyond ASCII: a text of as many bytes as characters holds none.
+    wide = (text.str.len_bytes() != text.str.len_chars()).fill_null(False)
+    if wide.all():
+        text = text.str.replace_many(_FULL_WIDTH_FROM, _FULL_WIDTH_TO)
+    elif wide.any():
+        text = text.clone().scatter(wide.arg_true(),
+                                    text.filter(wide).str.replace_many(_FULL_WIDTH_FROM, _FULL_WIDTH_TO))
+    text = text.str.strip_chars()
+    return text.zip_with((text != "").fill_null(False), pl.Series([None], dtype=pl.Utf8))
+
+
 def parse_date_fast(raw: pl.Expr) -> pl.Expr:
     """The form real Excel dates arrive in (2023-03-05, or with 00:00:00): one chrono parse.
 
