@@ -20,6 +20,9 @@ from .schema import Column
 TYPE_CODES = {"date": "bad-date", "number": "bad-number", "integer": "bad-number", "money": "bad-money",
               "yes_no": "bad-yes-no", "choice": "bad-choice", "month": "bad-month", "measurement": "bad-number"}
 EXCEL_ERROR_PATTERN = r"^#(?:N/A|DIV/0!|NAME\?|NULL!|NUM!|REF!|VALUE!|GETTING_DATA|SPILL!|CALC!)$"
+# The texts the pattern matches, whole: compared as a set (a hash each), cheaper than the regex.
+EXCEL_ERROR_TEXTS = ("#N/A", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#GETTING_DATA", "#SPILL!",
+                     "#CALC!")
 
 
 @dataclass
@@ -408,7 +411,7 @@ def check_sheet(sheet: RawSheet, words: vocabulary.Vocabulary | None = None) -> 
         key, raw_col = column.key, pl.col(f"{column.key}__raw")
         typed = pl.col(key)
         # An Excel error value (#N/A, #DIV/0!) is never data, whatever the column's type.
-        excel_error = raw_col.str.contains(EXCEL_ERROR_PATTERN).fill_null(False)
+        excel_error = raw_col.is_in(EXCEL_ERROR_TEXTS).fill_null(False)
         issues.add(excel_error, key, "cell-error")
         if column.type in TYPE_CODES:
             params = [pl.lit("、".join(column.choices))] if column.type == "choice" else []
