@@ -162,3 +162,22 @@ def test_excel_error_texts_are_what_the_pattern_matches():
     by_set = frame.select(pl.col("raw").is_in(checks.EXCEL_ERROR_TEXTS).fill_null(False)).to_series()
     assert_series_equal(by_set, by_pattern)
     assert by_set.sum() == 10
+
+
+@pytest.mark.parametrize("numbers, duplicates", [
+    (["A1", "A2", "A3", "A4"], []),  # ascending: distinct without a count
+    (["A1", "A2", "A2", "A3"], [(4, "3")]),  # ascending but for one repeat
+    (["A1", "A2", "A3", "A1"], [(5, "2")]),  # the repeat far from its first
+    (["A4", "A3", "A2", "A1"], []),
+    (["A4", "A3", "A4", "A1"], [(4, "2")]),
+    (["A1", None, "A2", "A3"], []),  # a blank number is no duplicate (it is missing)
+    (["A1", "A2", None, "A2"], [(5, "3")]),
+    (["A1", "a 2", "A[3]", "A（3）"], [(5, "4")]),  # equal once keyed: A(3) twice
+])
+def test_duplicate_case_numbers_in_and_out_of_order(numbers, duplicates):
+    rows = list(range(2, 2 + len(numbers)))
+    frame = pl.DataFrame({"_row": rows, "case_no": numbers}, schema={"_row": pl.Int64, "case_no": pl.Utf8})
+    sheet = RawSheet(PENALTIES, "行政处罚", False, 1, {"case_no": 0}, {}, frame)
+    found = [(finding.row, finding.params[0]) for finding in checks.check_sheet(sheet).findings
+             if finding.code == "duplicate-case-number"]
+    assert found == duplicates
