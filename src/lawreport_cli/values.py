@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal
+from functools import partial
 
 import polars as pl
 
@@ -39,6 +40,24 @@ def clean_text(raw: pl.Expr) -> pl.Expr:
     # replace(), not when/then: `text` appears once, so it is computed once (polars' common-
     # subexpression elimination does not reach inside when/then, and parsers nest these).
     return raw.str.replace_many(_FULL_WIDTH_FROM, _FULL_WIDTH_TO).str.strip_chars().replace("", None)
+
+
+def clean_text_expr(raw: pl.Expr) -> pl.Expr:
+    """clean_text of a whole column, each step once and the full-width mapping only where it can apply."""
+    return raw.map_batches(clean_text_series, return_dtype=pl.Utf8, is_elementwise=True)
+
+
+def clean_text_series(text: pl.Series) -> pl.Series:
+    """clean_text over a Series: the same text, row for row."""
+    # Every full-width form is beyond ASCII: a text of as many bytes as characters holds none.
+    wide = (text.str.len_bytes() != text.str.len_chars()).fill_null(False)
+    if wide.all():
+        text = text.str.replace_many(_FULL_WIDTH_FROM, _FULL_WIDTH_TO)
+    elif wide.any():
+        text = text.clone().scatter(wide.arg_true(),
+                                    text.filter(wide).str.replace_many(_FULL_WIDTH_FROM, _FULL_WIDTH_TO))
+    text = text.str.strip_chars()
+    return text.zip_with((text != "").fill_null(False), pl.Series([None], dtype=pl.Utf8))
 
 
 def parse_date_fast(raw: pl.Expr) -> pl.Expr:
@@ -151,6 +170,33 @@ def parse_money_fen_fast(raw: pl.Expr, unit: str, fen_column: pl.Expr | None = N
     float_noise = beyond.str.starts_with("00000") | beyond.str.starts_with("99999")
     finer = (beyond.str.strip_chars("0") != "") & ~float_noise
     return fen, pl.when((fen if fen_column is None else fen_column).is_not_null()).then(finer).otherwise(False)
+
+
+def parse_money_fen_plain(raw: pl.Expr, unit: str, fen_column: pl.Expr | None = None) -> tuple[pl.Expr, pl.Expr]:
+    """The commonest form only: ASCII digits with at most one dot and no more decimals than reach the fen.
+
+    Such an amount is the digits without the dot, scaled: exact, and never finer than a fen.
+    Rows it leaves null are given to parse_money_fen_fast; all three compute the same fen.
+    """
+    digits = money_digits(unit)
+    fen = raw.map_batches(partial(money_fen_plain_series, digits=digits), return_dtype=pl.Int64,
+                          is_elementwise=True)
+    return fen, pl.lit(False)
+
+
+def money_fen_plain_series(text: pl.Series, digits: int) -> pl.Series:
+    """parse_money_fen_plain over a Series: each step once (an expression would repeat its shared parts)."""
+    dot = text.str.find(".", literal=True)
+    decimals = (text.str.len_bytes().cast(pl.Int32) - dot.cast(pl.Int32) - 1).fill_null(0)
+    # Int64's cast takes [+-]?[0-9]+ and nothing else: with the dot out, that is a plain decimal
+    # unless the dot came first and a sign after it (.-5): those are left to the other parsers.
+    number = text.str.replace(".", "", literal=True, n=1).cast(pl.Int64, strict=False)
+    scale = decimals.replace_strict({count: 10 ** (digits - count) for count in range(digits + 1)},
+                                    default=None, return_dtype=pl.Int64)
+    # The fast and regex parsers' bound (a whole part below 10^(17 - digits)), on the scaled amount.
+    bound = 10 ** 17 // scale
+    plain = ((number < bound) & (number > -bound) & (dot.fill_null(1) > 0)).fill_null(False)
+    return (number * scale).zip_with(plain, pl.Series([None], dtype=pl.Int64))
 
 
 def money_fen_slow(text: str, unit: str) -> tuple[int, bool] | None:
