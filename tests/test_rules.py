@@ -16,6 +16,15 @@ CASES = {
     "missing column": ("行政处罚", [PENALTY_HEADER[:5] + PENALTY_HEADER[6:]], [("行政处罚!A1", "missing-column")]),
     "bad date": ("行政处罚", [PENALTY_HEADER, penalty(decided="2023-13-45")], [("行政处罚!E2", "bad-date")]),
     "bad money": ("行政处罚", [PENALTY_HEADER, penalty(fine="三千元")], [("行政处罚!G2", "bad-money")]),
+    # Two points is no amount (it was read as 5.5); Int64's least value and an exponent beyond
+    # Decimal's range are no amounts either (they were 0, and a traceback).
+    "money with two decimal points": ("行政处罚", [PENALTY_HEADER, penalty(fine="5.5.5")], [("行政处罚!G2", "bad-money")]),
+    "money with a trailing point after decimals": ("行政处罚", [PENALTY_HEADER, penalty(fine="68.0.")],
+                                                    [("行政处罚!G2", "bad-money")]),
+    "money at Int64's least value": ("行政处罚", [PENALTY_HEADER, penalty(fine="-9223372036854775808")],
+                                     [("行政处罚!G2", "bad-money")]),
+    "money with a vast exponent": ("行政处罚", [PENALTY_HEADER, penalty(fine="9e999999999")],
+                                   [("行政处罚!G2", "bad-money")]),
     "bad yes/no": ("行政处罚", [PENALTY_HEADER, penalty(referred="也许")], [("行政处罚!I2", "bad-yes-no")]),
     "bad choice": ("行政处罚", [PENALTY_HEADER, penalty(outcome="警告")], [("行政处罚!F2", "bad-choice")]),
     "bad number": ("空气质量", [AIR_HEADER, air(pm25="n/a")], [("空气质量!C2", "bad-number")]),

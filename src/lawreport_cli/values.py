@@ -158,13 +158,15 @@ def parse_money_fen_fast(raw: pl.Expr, unit: str, fen_column: pl.Expr | None = N
     parts = raw.str.split_exact(".", 1)
     whole_text, fraction = parts.struct.field("field_0"), parts.struct.field("field_1").fill_null("")
     whole = whole_text.cast(pl.Int64, strict=False).abs()
-    fraction_ok = (fraction == "") | (
-        fraction.cast(pl.UInt64, strict=False).is_not_null() & ~fraction.str.contains("+", literal=True))
+    # One dot at most: split_exact keeps two fields and would drop the rest of 5.5.5 (read as 5.5).
+    fraction_ok = (raw.str.count_matches(".", literal=True) <= 1) & ((fraction == "") | (
+        fraction.cast(pl.UInt64, strict=False).is_not_null() & ~fraction.str.contains("+", literal=True)))
     padded = fraction.str.pad_end(digits + 1, "0")
     kept = padded.str.slice(0, digits).cast(pl.Int64, strict=False) if digits else pl.lit(0, pl.Int64)
     round_up = (padded.str.slice(digits, 1) >= "5").cast(pl.Int64)
     sign = pl.when(raw.str.starts_with("-")).then(-1).otherwise(1)
-    fits = whole < 10 ** (17 - digits)
+    # >= 0: the absolute value of Int64's least value (-9223372036854775808) wraps round to it.
+    fits = (whole >= 0) & (whole < 10 ** (17 - digits))
     fen = pl.when(fraction_ok & fits).then(sign * (whole * (10 ** digits) + kept + round_up))
     beyond = fraction.str.slice(digits)
     float_noise = beyond.str.starts_with("00000") | beyond.str.starts_with("99999")
@@ -214,7 +216,10 @@ def money_fen_slow(text: str, unit: str) -> tuple[int, bool] | None:
         cleaned = cleaned.replace(",", "")
     if not re.fullmatch(_PLAIN_NUMBER, cleaned):
         return None
-    amount = Decimal(cleaned) * FEN_PER_UNIT[unit]
+    try:
+        amount = Decimal(cleaned) * FEN_PER_UNIT[unit]
+    except ArithmeticError:  # 9e999999999: beyond what Decimal holds, and no amount of money
+        return None
     if not amount.is_finite() or abs(amount) >= Decimal(10) ** 17:
         return None
     fen = int(amount.quantize(Decimal(1), rounding="ROUND_HALF_UP"))
