@@ -52,7 +52,7 @@ NARROW_COLUMNS = 52  # up to AZ, without looking at every reference
 EXCEL_MAX_COLUMNS = 16_384
 _ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
 # Column letters in either case: calamine reads r="xfd1048576" as XFD1048576.
-_REFERENCE_AT = re.compile(rb'r="([A-Za-z]+)([0-9]+)"')
+_REFERENCE_AT = re.compile(rb'r="([A-Za-z]*)([0-9]+)"')
 
 
 def _number_above(bound: int) -> str:
@@ -67,13 +67,18 @@ def _number_above(bound: int) -> str:
     return "0*(?:" + "|".join(alternatives) + ")"
 
 
-@functools.lru_cache(maxsize=64)
-def _odd_reference(highest_row: int) -> re.Pattern:
+@functools.lru_cache(maxsize=256)
+def _odd_reference_pattern(highest_row: int) -> str:
     """One pass finds both: a cell at column BA (53) or beyond (group 1), or a row number above
     `highest_row`, the highest row element so far (group 2): beyond Excel's last row, or rows out
-    of order. Ordinary sheets never match."""
-    return re.compile(rb'r="(?:([A-Za-z]{3,}|[B-Zb-z][A-Za-z])[0-9]|[A-Za-z]*(' + _number_above(highest_row).encode()
-                      + rb')")')
+    of order. Ordinary sheets never match. (Given to polars, which compiles its own.)"""
+    return r'r="(?:([A-Za-z]{3,}|[B-Zb-z][A-Za-z])[0-9]|[A-Za-z]*(' + _number_above(highest_row) + r')")'
+
+
+@functools.lru_cache(maxsize=64)
+def _odd_reference(highest_row: int) -> re.Pattern:
+    """_odd_reference_pattern for Python's re: only for the pieces polars found one in."""
+    return re.compile(_odd_reference_pattern(highest_row).encode())
 
 CHUNK = 1 << 20
 INFLATE_PIECE = 4 * CHUNK  # the safe-open pass inflates members in pieces of this size
@@ -556,8 +561,10 @@ class _SheetShape:
         # The piece before is scanned on the second core while this one is inflated:
         # ISA-L (or zlib) and polars both let go of the GIL, so the two overlap.
         self._executor = None
-        self._pending = None
+        self._pending: list = []  # scans handed to the second core, oldest first
         self._lock = threading.Lock()
+
+    QUEUED_PIECES = 3  # pieces the second core may be behind before the first scans one itself
 
     def enough_cells(self) -> int:
         """Cells that let any range up to Excel's last row pass the cheap bound of _check_dense_range."""
@@ -595,20 +602,23 @@ class _SheetShape:
     def _scan_in_background(self, piece: bytes, first: int, last: int) -> None:
         from concurrent.futures import ThreadPoolExecutor
 
-        if self._pending is not None and not self._pending.done():
-            # The second core is still at the piece before: scan this one here rather than
-            # wait (the scan costs more than the inflate, so the two cores share it).
+        self._collect_done()
+        if len(self._pending) >= self.QUEUED_PIECES:
+            # The second core is behind by this many pieces: scan this one here rather than
+            # wait (the two cores share the scan when it costs more than the inflate).
             self._scan(piece, first, last, self.last_row)
             return
-        self._wait()
         if self._executor is None:
             self._executor = ThreadPoolExecutor(max_workers=1)
-        self._pending = self._executor.submit(self._scan, piece, first, last, self.last_row)
+        self._pending.append(self._executor.submit(self._scan, piece, first, last, self.last_row))
+
+    def _collect_done(self) -> None:
+        while self._pending and self._pending[0].done():
+            self._pending.pop(0).result()  # a scan's exception is raised here
 
     def _wait(self) -> None:
-        if self._pending is not None:
-            pending, self._pending = self._pending, None
-            pending.result()
+        while self._pending:
+            self._pending.pop(0).result()
 
     def finish(self) -> None:
         """Scan what is left and wait for the scan; also after a failure (then only to end the thread)."""
@@ -623,14 +633,16 @@ class _SheetShape:
                 self._executor = None
 
     def _scan_edge(self, edge: bytes) -> None:
+        # An edge is a tag or two: each reference in it is read as it is (no pattern to compile).
         if edge:
             self.cells += edge.count(b"<c ") + edge.count(b"<c>")
-            self._odd_references(edge, self.last_row)
+            for match in _REFERENCE_AT.finditer(edge):
+                self._note_reference(match.group(1), int(match.group(2)), self.last_row)
 
     def _scan(self, piece: bytes, first: int, last: int, highest_row: int) -> None:
         import polars as pl
 
-        pattern = _odd_reference(highest_row).pattern.decode()
+        pattern = _odd_reference_pattern(highest_row)
         try:
             suspect = pl.Series([piece], dtype=pl.Binary).cast(pl.Utf8).str.contains(pattern).item()
         except pl.exceptions.ComputeError:
@@ -648,15 +660,20 @@ class _SheetShape:
             if match.group(1):
                 # A wide column: its row may be high as well (XFD1048576 in a row of its own or not).
                 whole = _REFERENCE_AT.match(text, match.start())
-                column, row = _column_number(match.group(1)), int(whole.group(2)) if whole else 0
+                if whole:  # else it runs past the piece's end, into the edge, which reads it whole
+                    self._note_reference(whole.group(1), int(whole.group(2)), highest_row)
             else:
-                column, row = 0, int(match.group(2))
-            with self._lock:  # both threads scan pieces: no update may be lost
+                self._note_reference(b"", int(match.group(2)), highest_row)
+
+    def _note_reference(self, letters: bytes, row: int, highest_row: int) -> None:
+        column = _column_number(letters) if len(letters) > 1 else 0  # A..Z are narrow
+        with self._lock:  # both threads scan pieces: no update may be lost
+            if column > NARROW_COLUMNS:
                 self.widest = max(self.widest, column)
-                if row > EXCEL_MAX_ROWS:
-                    self.beyond_last_row = True
-                elif row > highest_row:
-                    self.out_of_order = True
+            if row > EXCEL_MAX_ROWS:
+                self.beyond_last_row = True
+            elif row > highest_row:
+                self.out_of_order = True
 
 
 def _column_number(letters: bytes) -> int:
