@@ -71,7 +71,8 @@ SAMPLE = ROOT / "data" / "2023.xlsx"
 MEMORY_LIMIT = 4 * 1024**3  # address space (see the docstring)
 MAX_SAVED = 25  # reproducers written per run (distinct failure signatures)
 COMMANDS = ("validate", "summarize", "export")
-FINDING_LINE = re.compile(r"^\S+\s+(error|warning)\s+[a-z0-9-]+\s", re.M)
+# A finding's line: its place (a sheet name may hold spaces: "行政处罚 !A3"), severity, code.
+FINDING_LINE = re.compile(r"^\S.*?\s+(error|warning)\s+[a-z0-9-]+\s", re.M)
 
 # -- seeds --------------------------------------------------------------------------------
 
