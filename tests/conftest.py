@@ -65,3 +65,19 @@ def book(tmp_path):
 def located(findings) -> list[tuple[str, str]]:
     """Findings as (sheet!cell, code), the shape the rule tests assert."""
     return [(finding.location, finding.code) for finding in findings]
+
+
+def sheet_with(source, target, extra: bytes, before: bytes = b"</sheetData>",
+               part: str = "xl/worksheets/sheet1.xml") -> Path:
+    """A copy of the workbook `source` with `extra` XML written into a sheet part, before the
+    first `before`: what a program that writes its own XML (or an attacker) may put there."""
+    import zipfile
+
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as rewritten:
+        for info in original.infolist():
+            content = original.read(info.filename)
+            if info.filename == part:
+                content = content.replace(before, extra + before, 1)
+            rewritten.writestr(info.filename, content)
+    return Path(target)
+

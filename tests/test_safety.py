@@ -8,7 +8,7 @@ import zlib
 import pytest
 from click.testing import CliRunner
 
-from conftest import PENALTY_HEADER, penalty
+from conftest import PENALTY_HEADER, penalty, sheet_with
 from lawreport_cli import safety
 from lawreport_cli.cli import cli
 from lawreport_cli.records import load_workbook
@@ -166,13 +166,7 @@ def test_cli_says_one_line_and_exits_2(tmp_path, content):
 def _sheet_with_cell(source, target, reference: bytes):
     """The real sheet plus one value cell at `reference`, in a row of its own."""
     row = reference.lstrip(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-    extra = b'<row r="%s"><c r="%s" t="n"><v>1</v></c></row>' % (row, reference)
-    with zipfile.ZipFile(source) as original, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as rewritten:
-        for info in original.infolist():
-            content = original.read(info.filename)
-            if info.filename == SHEET:
-                content = content.replace(b"</sheetData>", extra + b"</sheetData>")
-            rewritten.writestr(info.filename, content)
+    sheet_with(source, target, b'<row r="%s"><c r="%s" t="n"><v>1</v></c></row>' % (row, reference), part=SHEET)
 
 
 def test_sparse_range_bomb_is_refused(book, tmp_path):
