@@ -537,9 +537,10 @@ def _walked_extent(archive: zipfile.ZipFile, data: bytes, member: zipfile.ZipInf
 class _SheetShape:
     """What a sheet's XML says about its used range, gathered piece by piece as it is inflated.
 
-    Far references are looked for in polars' Rust regex engine (Python's re takes 2.5x as
-    long), one piece at a time on the second core while the next piece is inflated, or
-    here when the second core is still busy with the piece before. Cells
+    Odd references (a column at BA or beyond, a row above the highest row element so far)
+    are looked for in polars' Rust regex engine (Python's re takes 2.5x as long), one piece
+    at a time on the second core while the next piece is inflated, or here when the second
+    core is QUEUED_PIECES behind. Cells
     are counted here, with bytes.count, and only until there are enough of them for any
     used range up to Excel's last row at the widest column seen: past that the count
     cannot change the verdict, and a full sheet's XML is half a gigabyte.
@@ -550,6 +551,8 @@ class _SheetShape:
     piece's own scan finds it, or in the edge between a piece's last '<' and the next
     piece's first, which is scanned here (a few bytes).
     """
+
+    QUEUED_PIECES = 3  # pieces the second core may be behind before the first scans one itself
 
     def __init__(self):
         self.cells = 0  # cell elements counted: all of them, or at least enough_cells()
@@ -563,8 +566,6 @@ class _SheetShape:
         self._executor = None
         self._pending: list = []  # scans handed to the second core, oldest first
         self._lock = threading.Lock()
-
-    QUEUED_PIECES = 3  # pieces the second core may be behind before the first scans one itself
 
     def enough_cells(self) -> int:
         """Cells that let any range up to Excel's last row pass the cheap bound of _check_dense_range."""
