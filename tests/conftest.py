@@ -35,8 +35,12 @@ def air(date=dt.date(2023, 1, 1), city="枣庄市", pm25=30, pm10=60, so2=8, no2
 
 
 def write_workbook(path: Path, sheets: dict[str, list[list]], hidden: tuple[str, ...] = (),
-                   merges: dict[str, list[str]] | None = None) -> Path:
-    """Write `sheets` (name -> rows, row 1 first) with openpyxl; returns the path."""
+                   merges: dict[str, list[str]] | None = None, formats: dict[str, dict[str, str]] | None = None
+                   ) -> Path:
+    """Write `sheets` (name -> rows, row 1 first) with openpyxl; returns the path.
+
+    formats: name -> {"G": '0.00"万元"'}, the number format of that column's numeric data cells (row 2 on).
+    """
     workbook = openpyxl.Workbook()
     workbook.remove(workbook.active)
     for name, rows in sheets.items():
@@ -45,6 +49,11 @@ def write_workbook(path: Path, sheets: dict[str, list[list]], hidden: tuple[str,
             sheet.append(list(row))
         for cell_range in (merges or {}).get(name, []):
             sheet.merge_cells(cell_range)
+        for letter, number_format in (formats or {}).get(name, {}).items():
+            for row in range(2, len(rows) + 1):
+                cell = sheet[f"{letter}{row}"]
+                if isinstance(cell.value, (int, float)):
+                    cell.number_format = number_format
         if name in hidden:
             sheet.sheet_state = "hidden"
     workbook.save(path)

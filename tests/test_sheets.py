@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from conftest import INSPECTION_HEADER, PENALTY_HEADER, inspection, located, penalty
+from conftest import INSPECTION_HEADER, PENALTY_HEADER, inspection, located, penalty, write_workbook
 from lawreport_cli.cli import cli
 from lawreport_cli.metrics.registry import metric_for
 from lawreport_cli.model import format_value
@@ -21,21 +20,7 @@ D = dt.date
 
 def write(path, sheets: dict, merges: dict | None = None, formats: dict | None = None):
     """sheets: name -> rows; merges: name -> ["A1:B1"]; formats: name -> {"G": '0.00"万元"'} for data cells."""
-    workbook = openpyxl.Workbook()
-    workbook.remove(workbook.active)
-    for name, rows in sheets.items():
-        sheet = workbook.create_sheet(name)
-        for row in rows:
-            sheet.append(list(row))
-        for cell_range in (merges or {}).get(name, []):
-            sheet.merge_cells(cell_range)
-        for letter, number_format in (formats or {}).get(name, {}).items():
-            for row in range(2, len(rows) + 1):
-                cell = sheet[f"{letter}{row}"]
-                if isinstance(cell.value, (int, float)):
-                    cell.number_format = number_format
-    workbook.save(path)
-    return path
+    return write_workbook(path, sheets, merges=merges, formats=formats)
 
 
 def fines(path) -> int:
