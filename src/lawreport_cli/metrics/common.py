@@ -35,15 +35,6 @@ def totals(frame: pl.DataFrame, sums: dict[str, pl.Expr | None]) -> dict[str, in
     return {key: (int(row[key] or 0) if key in given else None) for key in sums}
 
 
-def fen_sum(frame: pl.DataFrame, mask: pl.Expr, column: str) -> int:
-    """Exact sum of an Int64 fen column over the rows of mask (Python int, no overflow drift)."""
-    return totals(frame, {"sum": fen_sum_of(mask, column)})["sum"]
-
-
-def count(frame: pl.DataFrame, mask: pl.Expr) -> int:
-    return totals(frame, {"count": count_of(mask)})["count"]
-
-
 def monthly_counts(frame: pl.DataFrame, date_column: str, mask: pl.Expr, period: Period,
                    weight: str | None = None) -> list[int]:
     return monthly_totals(frame, date_column, period, {"total": (mask, weight)})["total"]

@@ -5,7 +5,7 @@ import polars as pl
 
 from ..results import Figure, Period, SectionResult
 from ..words import credit_code_key_expr, enterprise_key_expr
-from .common import count, figures, in_period
+from .common import count_of, figures, in_period, totals
 
 METHOD_METRICS = {
     "双随机": "inspections.double_random",
@@ -22,11 +22,11 @@ def compute_inspections(records: pl.DataFrame, period: Period) -> SectionResult:
         "inspections.visits": visits.height,
         "inspections.enterprises": count_enterprises(visits),
     }
-    for method, metric_id in METHOD_METRICS.items():
-        values[metric_id] = count(visits, pl.col("method") == method)
-    values["inspections.problems_found"] = (
-        count(visits, pl.col("problem_found")) if "problem_found" in visits.columns else None)
-    values["inspections.remote"] = count(visits, pl.col("remote")) if "remote" in visits.columns else None
+    values.update(totals(visits, {
+        **{metric_id: count_of(pl.col("method") == method) for method, metric_id in METHOD_METRICS.items()},
+        "inspections.problems_found": count_of(pl.col("problem_found")) if "problem_found" in visits.columns else None,
+        "inspections.remote": count_of(pl.col("remote")) if "remote" in visits.columns else None,
+    }))
     return SectionResult(figures(values))
 
 

@@ -14,7 +14,8 @@ def _flag(records: pl.DataFrame, column: str) -> pl.Expr:
 def compute_penalties(records: pl.DataFrame, period: Period) -> SectionResult:
     decided = in_period("decided_on", period)
     outcome = pl.col("outcome")
-    decision = decided & outcome.is_in(["处罚", "减罚"])
+    punished = outcome.is_in(["处罚", "减罚"])
+    decision = decided & punished
     exempted = decided & (outcome == "免罚")
     reduced = decided & (outcome == "减罚")
     # A row's date, for counting in a period, is its 决定日期, else its 立案日期 (DATA.md).
@@ -37,7 +38,6 @@ def compute_penalties(records: pl.DataFrame, period: Period) -> SectionResult:
         "penalties.legal_reviews": count_of(review) if has_review else None,
         "penalties.legal_review_amount": fen_sum_of(review, "fine") if has_review else None,
     })
-    punished = outcome.is_in(["处罚", "减罚"])
     monthly = {
         "penalties.cases_filed": monthly_counts(records, "filed_on", pl.lit(True), period),
         **monthly_totals(records, "decided_on", period, {
