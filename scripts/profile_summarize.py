@@ -12,6 +12,8 @@ comparison), and splits the profiled time into stages by the functions that do t
   open           fastexcel.read_excel (workbook metadata, sheet list)
   load           ExcelReader.load_sheet (calamine parses the sheet XML into cells)
   to polars      ExcelSheet.to_arrow_with_errors + pl.from_arrow (or to_polars)
+  read in parts  sources._read_in_parts: a big sheet's parts, read by calamine on a thread each
+                 (cProfile sees the main thread only: their load and Arrow conversion are in here)
   header         reader.find_header
   framing        the rest of reader._read_sheet (strip, blank and 合计/注 rows)
   parsing        the typed columns: checks._parse (older code: check_sheet's DataFrame.with_columns)
@@ -78,6 +80,7 @@ STAGES = (
     ("fastexcel open", "fastexcel.read_excel"),
     ("fastexcel load_sheet (calamine)", "ExcelReader.load_sheet"),
     ("Arrow -> polars", "ExcelSheet.to_arrow_with_errors + pl.from_arrow"),
+    ("read in parts (calamine on every core)", "sources._read_in_parts (its threads' load and Arrow are inside)"),
     ("header detection", "reader.find_header"),
     ("row framing (strip, blank/合计 rows)", "reader._read_sheet less find_header"),
     ("parsing (typed columns)", "checks._parse (or check_sheet's with_columns)"),
@@ -98,7 +101,8 @@ def stages(stats: Stats) -> tuple[list[tuple[str, str, float]], float]:
     # Arrow -> polars: ExcelSheet.to_polars, or to_arrow_with_errors + pl.from_arrow (+ error-cell texts)
     to_polars = (c("to_polars", "fastexcel/__init__") + c("to_arrow_with_errors", "fastexcel/__init__")
                  + c("from_arrow", "polars/convert", caller=("read_workbook", "lawreport_cli/reader"))
-                 + c("_with_error_texts", "lawreport_cli/reader"))
+                 + c("_with_error_texts", "lawreport_cli/sources"))
+    in_parts = c("_read_in_parts", "lawreport_cli/sources")
     header = c("find_header", "lawreport_cli/reader")
     read_sheet = c("_read_sheet", "lawreport_cli/reader")
     check_sheet = c("check_sheet", "lawreport_cli/checks")
@@ -107,7 +111,7 @@ def stages(stats: Stats) -> tuple[list[tuple[str, str, float]], float]:
     fallback = c("_money_fallback", "lawreport_cli/checks")
     load = c("load_workbook", "lawreport_cli/records")
     read = c("read_workbook", "lawreport_cli/reader")
-    values = [check_file, opened, loaded, to_polars, header, read_sheet - header, parsing, fallback,
+    values = [check_file, opened, loaded, to_polars, in_parts, header, read_sheet - header, parsing, fallback,
               check_sheet - parsing - fallback, load - read - check_sheet,
               c("summarize", "lawreport_cli/summarize"), c("summary_json", "render/jsonout")]
     rows = [(stage, how, value) for (stage, how), value in zip(STAGES, values)]

@@ -97,6 +97,7 @@ _R_ATTRIBUTE = re.compile(rb'\sr="([A-Za-z]*)([0-9]*)"')
 
 
 from .errors import UnreadableWorkbook, display_path  # noqa: E402,F401  (their old home; errors.py declares them)
+from .sheetsplit import SheetSplitter, SplitSheet, parts_for  # noqa: E402
 from .zipstream import member_chunks  # noqa: E402
 
 
@@ -107,6 +108,8 @@ class Container:
     data: bytes = field(default=b"", repr=False)  # the bytes every check ran on; the readers get these
     text: str = field(default="", repr=False)  # a CSV's decoded text
     sheet_names: dict = field(default_factory=dict, repr=False)  # ooxml: sheet part (or CHART_SHEET + name) -> name
+    # ooxml: sheet part -> its rows cut into parts for reading on every core (sheetsplit.py), for big sheets
+    split_sheets: dict = field(default_factory=dict, repr=False)
 
 
 _SPECIAL_FILES = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"),
@@ -184,8 +187,8 @@ def check_bytes(path: str | os.PathLike, data: bytes) -> Container:
     if data.startswith(CFB_MAGIC):
         return Container(path, _check_compound(data, path), data)
     if data.startswith(ZIP_MAGIC) or data.startswith(EMPTY_ZIP_MAGIC):
-        kind, sheet_names = _check_zip(data, path)
-        return Container(path, kind, data, sheet_names=sheet_names)
+        kind, sheet_names, split_sheets = _check_zip(data, path)
+        return Container(path, kind, data, sheet_names=sheet_names, split_sheets=split_sheets)
     disguised = _disguised_page(data)
     if disguised:
         raise UnreadableWorkbook(path, disguised)
@@ -257,7 +260,7 @@ def _check_compound(data: bytes, path: Path) -> str:
     return "xls"
 
 
-def _check_zip(data: bytes, path: Path) -> tuple[str, dict[str, str]]:
+def _check_zip(data: bytes, path: Path) -> tuple[str, dict[str, str], dict]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
@@ -293,10 +296,13 @@ def _check_zip(data: bytes, path: Path) -> tuple[str, dict[str, str]]:
         for member in first:
             _verify_member(archive, data, member, path, None)
         sheet_names = _worksheet_parts(archive, names, path) if kind == "ooxml" else {}
+        split_sheets = {}
         for member in members:
             if member.filename not in _WORKBOOK_PARTS:
-                _verify_member(archive, data, member, path, sheet_names.get(member.filename))
-    return kind, sheet_names
+                split = _verify_member(archive, data, member, path, sheet_names.get(member.filename))
+                if split is not None:
+                    split_sheets[member.filename] = split
+    return kind, sheet_names, split_sheets
 
 
 _WORKBOOK_PARTS = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
@@ -361,11 +367,18 @@ def _bomb_reason(size: int) -> str:
 
 
 def _verify_member(archive: zipfile.ZipFile, data: bytes, member: zipfile.ZipInfo, path: Path,
-                   sheet: str | None) -> None:
-    """Inflate the member (sizes, CRC), refuse a DTD in any XML part; `sheet` (its name) when it is a worksheet."""
+                   sheet: str | None) -> SplitSheet | None:
+    """Inflate the member (sizes, CRC), refuse a DTD in any XML part; `sheet` (its name) when it is a worksheet.
+
+    A big worksheet's pieces are also cut into parts for the reader (sheetsplit.py): returned
+    once the sheet has passed every check, else None.
+    """
     is_xml = member.filename.endswith((".xml", ".rels", ".vml"))
     is_sheet = sheet is not None
-    shape = _SheetShape() if is_sheet else None
+    parts = parts_for(member.file_size) if is_sheet else 1
+    shape = _SheetShape(parts) if is_sheet else None
+    splitter = SheetSplitter(member.filename, member.file_size, parts) if parts > 1 else None
+    passed = False
     try:
         try:
             head = True
@@ -375,6 +388,8 @@ def _verify_member(archive: zipfile.ZipFile, data: bytes, member: zipfile.ZipInf
                 head = False
                 if shape is not None:
                     shape.see(chunk)
+                if splitter is not None:
+                    splitter.feed(chunk)
         finally:
             if shape is not None:
                 shape.finish()
@@ -384,6 +399,13 @@ def _verify_member(archive: zipfile.ZipFile, data: bytes, member: zipfile.ZipInf
                                                "cell beyond Excel's last row or column")
             if shape.cells:
                 _check_dense_range(archive, data, member, path, sheet, shape)
+        passed = True
+        if splitter is None:
+            return None
+        if not _parts_fit(shape, parts):
+            splitter.abandon()
+            return None
+        return splitter.finish()
     except zlib.error as error:
         raise UnreadableWorkbook(path, f"is damaged: member {member.filename} cannot be inflated ({error})") from None
     except zipfile.BadZipFile as error:
@@ -394,6 +416,18 @@ def _verify_member(archive: zipfile.ZipFile, data: bytes, member: zipfile.ZipInf
         raise UnreadableWorkbook(path, f"is encrypted ({error})") from None
     except (OSError, EOFError, ValueError) as error:
         raise UnreadableWorkbook(path, f"is damaged: member {member.filename} cannot be inflated ({error})") from None
+    finally:
+        if splitter is not None and not passed:
+            splitter.abandon()
+
+
+def _parts_fit(shape: "_SheetShape", parts: int) -> bool:
+    # Each part's reader allocates its own range. With the rows in order, no part refers
+    # above the highest row element, so each range is within last_row x the widest column,
+    # and all of them together must pass the bound the whole sheet's range is held to.
+    # Rows out of order cannot be cut into runs of rows at all: such a sheet is read whole.
+    allowed = max(SPARSE_FLOOR_CELLS, SPARSE_RATIO * shape.cells)
+    return not shape.out_of_order and parts * shape.last_row * (shape.widest or NARROW_COLUMNS) <= allowed
 
 
 def _check_dense_range(archive: zipfile.ZipFile, data: bytes, member: zipfile.ZipInfo, path: Path, sheet: str,
@@ -554,7 +588,8 @@ class _SheetShape:
 
     QUEUED_PIECES = 3  # pieces the second core may be behind before the first scans one itself
 
-    def __init__(self):
+    def __init__(self, readers: int = 1):
+        self.readers = readers  # calamine readers that will read the sheet, each a part of it (sheetsplit.py)
         self.cells = 0  # cell elements counted: all of them, or at least enough_cells()
         self.widest = 0  # widest column at BA or beyond, else 0
         self.last_row = 0  # the highest row element so far: with rows in order, the highest reference
@@ -568,9 +603,10 @@ class _SheetShape:
         self._lock = threading.Lock()
 
     def enough_cells(self) -> int:
-        """Cells that let any range up to Excel's last row pass the cheap bound of _check_dense_range."""
+        """Cells that let any range up to Excel's last row pass the cheap bound of _check_dense_range
+        (for each of the readers: _parts_fit)."""
         columns = self.widest or NARROW_COLUMNS
-        return -(-EXCEL_MAX_ROWS * columns // SPARSE_RATIO)
+        return -(-self.readers * EXCEL_MAX_ROWS * columns // SPARSE_RATIO)
 
     def see(self, piece: bytes) -> None:
         first = piece.find(b"<")

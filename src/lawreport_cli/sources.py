@@ -30,6 +30,9 @@ class SheetSource:
     data: bytes = field(repr=False, default=b"")  # the file's checked bytes (the only bytes any reader sees)
     _reader: object = field(repr=False, default=None)  # fastexcel's reader over `data`; a CSV: its decoded text
     part: str = ""  # ooxml: the sheet's part in the zip (xl/worksheets/sheet1.xml), when known
+    split: object = field(repr=False, default=None)  # a big sheet's rows in parts (sheetsplit.SplitSheet), read once
+    # `_reader` holds this sheet as an empty stub (it is read in parts); a whole read needs a reader of its own
+    stubbed: bool = field(repr=False, default=False)
 
     def load(self) -> tuple[pl.DataFrame, list[int]]:
         """(every cell as Utf8, row 0 = sheet row 1; the 0-based sheet column of each frame column).
@@ -42,12 +45,18 @@ class SheetSource:
             return csv_frame(self._reader)
         if self.part.startswith(CHART_SHEET):  # a chart sheet holds no cells (calamine would only complain)
             return pl.DataFrame(), []
+        split, self.split = self.split, None  # its parts are read once, then freed
+        joined = _read_in_parts(self, split) if split is not None else None
+        if joined is not None:
+            frame, offsets, errors, self.hidden = joined
+            return _with_error_texts(frame, errors), offsets
         try:
-            loaded = self._reader.load_sheet(self.name, header_row=None, skip_rows=0, dtypes="string")
-            self.hidden = str(getattr(loaded, "visible", "visible")) != "visible"
-            offsets = [info.absolute_index for info in loaded.available_columns()]
-            batch, cell_errors = loaded.to_arrow_with_errors()
-            frame = _with_error_texts(pl.from_arrow(batch), cell_errors)
+            if self.stubbed:  # the parts could not be joined, or were read before
+                import fastexcel
+
+                self._reader, self.stubbed = fastexcel.read_excel(self.data), False
+            frame, offsets, errors, self.hidden = _read_whole(self._reader, self.name)
+            frame = _with_error_texts(frame, errors)
         except (KeyboardInterrupt, SystemExit, MemoryError):
             raise
         except BaseException as error:  # noqa: B036 — calamine panics on some malformed sheets
@@ -69,12 +78,23 @@ def open_sources(path: str | os.PathLike) -> list[SheetSource]:
 
     parts = {name: part for part, name in container.sheet_names.items()}
     try:
-        reader = fastexcel.read_excel(container.data)
+        if container.split_sheets:  # those are read in parts; the reader of the rest need not copy them
+            import io
+            import zipfile
+
+            from .sheetsplit import without_split_sheets
+
+            reader = fastexcel.read_excel(without_split_sheets(zipfile.ZipFile(io.BytesIO(container.data)),
+                                                               container.data, container.split_sheets.values()))
+        else:
+            reader = fastexcel.read_excel(container.data)
         names = list(reader.sheet_names)
         sources = []
         for index, name in enumerate(names):
+            part = parts.get(name, "")
+            split = container.split_sheets.get(part)
             sources.append(SheetSource(shown, container.kind, name, index, False, container.data, reader,
-                                       parts.get(name, "")))
+                                       part, split, stubbed=split is not None))
     except (KeyboardInterrupt, SystemExit, MemoryError):
         raise
     except BaseException as error:  # noqa: B036 — a Rust panic (pyo3 PanicException) is a BaseException
@@ -82,13 +102,109 @@ def open_sources(path: str | os.PathLike) -> list[SheetSource]:
     return sources
 
 
-def _with_error_texts(frame: pl.DataFrame, cell_errors) -> pl.DataFrame:
-    """Put an error cell's Excel text (#N/A) where calamine left a blank, so the checks see it."""
-    errors = getattr(cell_errors, "errors", None) or []
-    by_column: dict[int, tuple[list[int], list[str]]] = {}
-    for error in errors:
+def _read_whole(reader, name: str) -> tuple[pl.DataFrame, list[int], list[tuple[int, int, str]], bool]:
+    """(frame, the sheet column of each frame column, error cells, hidden) of one sheet, as calamine reads it."""
+    loaded = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
+    hidden = str(getattr(loaded, "visible", "visible")) != "visible"
+    offsets = [info.absolute_index for info in loaded.available_columns()]
+    batch, cell_errors = loaded.to_arrow_with_errors()
+    errors = []
+    for error in getattr(cell_errors, "errors", None) or []:
         row, column = error.position
-        name = error.detail.rsplit("Error(", 1)[-1].rstrip(")'")
+        errors.append((row, column, error.detail.rsplit("Error(", 1)[-1].rstrip(")'")))
+    return pl.from_arrow(batch), offsets, errors, hidden
+
+
+def _read_in_parts(source: SheetSource, split) -> tuple[pl.DataFrame, list[int], list, bool] | None:
+    """A big sheet read as its parts, one calamine reader per core, joined at their rows (sheetsplit.py).
+
+    None, and the sheet is read whole, unless every part held cells of its own rows only:
+    then the join is the frame the whole read gives, cell for cell.
+    """
+    import io
+    import zipfile
+    from concurrent.futures import ThreadPoolExecutor
+
+    import fastexcel
+
+    from .sheetsplit import cores, workbook_of
+
+    archive = zipfile.ZipFile(io.BytesIO(source.data))
+
+    def read(index: int):
+        book = workbook_of(archive, source.data, split, index)
+        split.parts[index].deflated = []  # the workbook holds them now
+        reader = fastexcel.read_excel(book)
+        del book
+        read_part = _read_whole(reader, source.name)
+        del reader
+        _give_back_freed_memory()  # the part's cells, freed, while the other part is still being read
+        return read_part
+
+    try:
+        with ThreadPoolExecutor(max_workers=min(cores(), len(split.parts))) as pool:
+            read_parts = list(pool.map(read, range(len(split.parts))))
+    except (KeyboardInterrupt, SystemExit, MemoryError):
+        raise
+    except BaseException:  # noqa: B036 — a part calamine will not read: the whole read decides
+        return None
+    _give_back_freed_memory()
+    return join_parts([part.first_row for part in split.parts], read_parts)
+
+
+def _give_back_freed_memory() -> None:
+    # glibc keeps what a thread frees in that thread's own arena: the parts' readers free
+    # calamine's cells (a gigabyte for a million rows) where the main thread's next
+    # allocations cannot reuse it, so without a trim it stays in the process's memory.
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
+
+
+def join_parts(first_rows: list[int], read_parts: list) -> tuple[pl.DataFrame, list[int], list, bool] | None:
+    """The frames of a sheet's parts (part i: sheet rows first_rows[i] to the next part's first less
+    one, each frame from sheet row 1) as one frame, or None when a part holds a cell outside its rows."""
+    used = [(offsets[0], offsets[-1]) for frame, offsets, _, _ in read_parts if frame.width and offsets]
+    if not used:
+        return read_parts[0][0], read_parts[0][1], [], read_parts[0][3]
+    low, high = min(first for first, _ in used), max(last for _, last in used)
+    names = [f"__UNNAMED__{index}" for index in range(high - low + 1)]
+    pieces, errors, height = [], [], 0
+    for number, (frame, offsets, part_errors, _) in enumerate(read_parts):
+        start = first_rows[number] - 1  # 0-based frame row of the part's first sheet row
+        end = first_rows[number + 1] - 1 if number + 1 < len(first_rows) else max(frame.height, start)
+        if frame.height > end:
+            return None  # a cell at or below the next part's first row
+        above = frame.head(min(start, frame.height))
+        if above.height and any(count != above.height for count in above.null_count().row(0)):
+            return None  # a cell above the part's first row
+        if any(not start <= row < end for row, _, _ in part_errors):
+            return None
+        errors += [(row, offsets[column] - low, name) for row, column, name in part_errors]
+        if frame.height > start or any(start <= row < end for row, _, _ in part_errors):
+            height = max(height, frame.height, *(row + 1 for row, _, _ in part_errors))
+        by_column = dict(zip(offsets, frame.columns))
+        own = frame.slice(start, end - start)
+        columns = [own.get_column(by_column[low + index]).cast(pl.Utf8).alias(name) if low + index in by_column
+                   else pl.Series(name, [None] * own.height, dtype=pl.Utf8) for index, name in enumerate(names)]
+        piece = pl.DataFrame(columns)
+        if piece.height < end - start:
+            piece = pl.concat([piece, pl.DataFrame({name: [None] * (end - start - piece.height) for name in names},
+                                                   schema={name: pl.Utf8 for name in names})])
+        pieces.append(piece)
+    frame = pl.concat(pieces, rechunk=False).head(height)
+    return frame, list(range(low, high + 1)), errors, read_parts[0][3]
+
+
+def _with_error_texts(frame: pl.DataFrame, errors: list[tuple[int, int, str]]) -> pl.DataFrame:
+    """Put an error cell's Excel text (#N/A) where calamine left a blank, so the checks see it.
+
+    `errors`: (frame row, frame column, calamine's name of the error) of each error cell."""
+    by_column: dict[int, tuple[list[int], list[str]]] = {}
+    for row, column, name in errors:
         rows, texts = by_column.setdefault(column, ([], []))
         rows.append(row)
         texts.append(EXCEL_ERRORS.get(name, f"#{name}"))

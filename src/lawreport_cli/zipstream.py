@@ -66,6 +66,12 @@ def member_chunks(archive: zipfile.ZipFile, data: bytes | memoryview, member: zi
         raise zipfile.BadZipFile(f"Bad CRC-32 for file {member.filename!r}")
 
 
+def stored_bytes(data: bytes | memoryview, member: zipfile.ZipInfo) -> memoryview:
+    """The member's data as stored in the zip (deflated or not), without its local header."""
+    start = _data_start(data, member)
+    return memoryview(data)[start:start + member.compress_size]
+
+
 def _data_start(data: bytes | memoryview, member: zipfile.ZipInfo) -> int:
     offset = member.header_offset
     header = bytes(data[offset:offset + _LOCAL_HEADER.size])
