@@ -112,6 +112,10 @@ def _read_whole(reader, name: str) -> tuple[pl.DataFrame, list[int], list[tuple[
     for error in getattr(cell_errors, "errors", None) or []:
         row, column = error.position
         errors.append((row, column, error.detail.rsplit("Error(", 1)[-1].rstrip(")'")))
+    # calamine's cells (half a gigabyte for a million rows) go before polars copies the Arrow
+    # batch, not after: the two are never held at once.
+    del loaded, cell_errors
+    _give_back_freed_memory()
     return pl.from_arrow(batch), offsets, errors, hidden
 
 
@@ -136,10 +140,7 @@ def _read_in_parts(source: SheetSource, split) -> tuple[pl.DataFrame, list[int],
         split.parts[index].deflated = []  # the workbook holds them now
         reader = fastexcel.read_excel(book)
         del book
-        read_part = _read_whole(reader, source.name)
-        del reader
-        _give_back_freed_memory()  # the part's cells, freed, while the other part is still being read
-        return read_part
+        return _read_whole(reader, source.name)
 
     try:
         with ThreadPoolExecutor(max_workers=min(cores(), len(split.parts))) as pool:
@@ -148,14 +149,13 @@ def _read_in_parts(source: SheetSource, split) -> tuple[pl.DataFrame, list[int],
         raise
     except BaseException:  # noqa: B036 — a part calamine will not read: the whole read decides
         return None
-    _give_back_freed_memory()
     return join_parts([part.first_row for part in split.parts], read_parts)
 
 
 def _give_back_freed_memory() -> None:
-    # glibc keeps what a thread frees in that thread's own arena: the parts' readers free
-    # calamine's cells (a gigabyte for a million rows) where the main thread's next
-    # allocations cannot reuse it, so without a trim it stays in the process's memory.
+    # glibc keeps what a thread frees in that thread's own arena: a part's reader frees
+    # calamine's cells (millions of small strings) where no other thread's allocations can
+    # reuse them, so without a trim they stay in the process's memory.
     try:
         import ctypes
 
