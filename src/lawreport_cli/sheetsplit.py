@@ -124,24 +124,33 @@ class SheetSplitter:
         self._seen += len(piece)
 
     def finish(self) -> SplitSheet | None:
-        """The parts, once all are deflated; None when the sheet cannot be cut (read it whole)."""
+        """The parts, once all are deflated; None when the sheet cannot be cut (read it whole).
+
+        Never raises for the deflating thread's sake: a split that fails is a sheet read whole,
+        not a fault of the file."""
         try:
-            for pending in self._pending:
-                pending.result()
-            if self._failed or len(self._parts) < 2:
+            if not self._wait() or self._failed or len(self._parts) < 2:
                 return None
             if 0 <= self._rows_ended_at < self._last_cut:
                 return None  # a cut fell after the rows ended: in the sheet's tail, not in its rows
-            self._pending = []
             for part in self._parts[:-1]:
                 self._finish_part(part, self._end)
             self._finish_part(self._parts[-1], b"")
-            for pending in self._pending:
-                pending.result()
-            return SplitSheet(self.member, self._parts)
+            return SplitSheet(self.member, self._parts) if self._wait() else None
         finally:
             self._thread.shutdown()
             self._pending = []
+
+    def _wait(self) -> bool:
+        """Wait for the deflating thread; False if any of its work failed."""
+        done = True
+        for pending in self._pending:
+            try:
+                pending.result()
+            except Exception:  # noqa: BLE001 — MemoryError included: the whole read still follows
+                done = False
+        self._pending = []
+        return done
 
     def abandon(self) -> None:
         """The member failed its checks: end the thread, keep nothing."""

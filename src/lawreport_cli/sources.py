@@ -145,11 +145,11 @@ def _read_in_parts(source: SheetSource, split) -> tuple[pl.DataFrame, list[int],
     try:
         with ThreadPoolExecutor(max_workers=min(cores(), len(split.parts))) as pool:
             read_parts = list(pool.map(read, range(len(split.parts))))
+        return join_parts([part.first_row for part in split.parts], read_parts)
     except (KeyboardInterrupt, SystemExit, MemoryError):
         raise
-    except BaseException:  # noqa: B036 — a part calamine will not read: the whole read decides
+    except BaseException:  # noqa: B036 — a part calamine will not read (or panics on): the whole read decides
         return None
-    return join_parts([part.first_row for part in split.parts], read_parts)
 
 
 def _give_back_freed_memory() -> None:
