@@ -298,3 +298,9 @@ def test_a_sheet_read_in_parts_reads_the_same_when_loaded_again(tmp_path, monkey
     first, offsets = source.load()
     again, offsets_again = source.load()  # the parts are gone: the sheet is read whole
     assert source.split is None and again.equals(first) and offsets_again == offsets
+
+
+@pytest.mark.parametrize("text, floor", [("0", 0), ("1000", 1000), ("", 48 << 20), ("lots", 48 << 20), ("-5", 48 << 20)])
+def test_the_floor_from_the_environment_is_a_byte_count_or_the_default(monkeypatch, text, floor):
+    monkeypatch.setenv("LAWREPORT_SPLIT_FLOOR_BYTES", text)
+    assert sheetsplit._floor_from_environment() == floor

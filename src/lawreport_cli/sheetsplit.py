@@ -36,7 +36,12 @@ except ImportError:  # no wheel for this platform: zlib's fastest level, slower
 # A sheet whose XML declares fewer bytes than this is read whole: under about 80,000 rows
 # the second reader's open and the join cost more than they save. Tests set it lower
 # through the environment to cut small sheets too.
-SPLIT_FLOOR_BYTES = int(os.environ.get("LAWREPORT_SPLIT_FLOOR_BYTES", 48 << 20))
+def _floor_from_environment(default: int = 48 << 20) -> int:
+    text = os.environ.get("LAWREPORT_SPLIT_FLOOR_BYTES", "").strip()
+    return int(text) if text.isdigit() else default  # anything but a byte count: the default
+
+
+SPLIT_FLOOR_BYTES = _floor_from_environment()
 MAX_PARTS = 4  # each part's reader holds its own copy of the shared strings
 _FASTEST = 0  # ISA-L's level 0 (zlib's 1): sheet XML still shrinks to about a fifth
 _QUEUED = 4  # pieces the deflating thread may be behind before the inflating one waits
