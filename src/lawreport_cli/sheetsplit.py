@@ -255,8 +255,7 @@ def _zip_of(archive: zipfile.ZipFile, data: bytes, replaced: dict, leave_out: tu
                 entries.append((name, zipfile.ZIP_DEFLATED, crc, size, sum(map(len, pieces)), pieces))
         elif leave_out and name.startswith("xl/worksheets/") and name.endswith(".xml") and name.count("/") == 2:
             entries.append((name, *stub))
-        elif not (leave_out and name.startswith(leave_out)) and member.compress_type in (zipfile.ZIP_STORED,
-                                                                                         zipfile.ZIP_DEFLATED):
+        elif not (leave_out and name.startswith(leave_out)):  # as stored, by whatever method it was
             entries.append((name, member.compress_type, member.CRC, member.file_size, member.compress_size,
                             [stored_bytes(data, member)]))
     out: list = []
