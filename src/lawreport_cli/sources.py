@@ -8,6 +8,7 @@ numbers, so findings name real cells.
 """
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass, field
 
@@ -115,7 +116,8 @@ def _read_whole(reader, name: str) -> tuple[pl.DataFrame, list[int], list[tuple[
     # calamine's cells (half a gigabyte for a million rows) go before polars copies the Arrow
     # batch, not after: the two are never held at once.
     del loaded, cell_errors
-    _give_back_freed_memory()
+    if batch.num_rows * max(batch.num_columns, 1) >= _TRIM_FROM_CELLS:
+        _give_back_freed_memory()
     return pl.from_arrow(batch), offsets, errors, hidden
 
 
@@ -152,16 +154,26 @@ def _read_in_parts(source: SheetSource, split) -> tuple[pl.DataFrame, list[int],
         return None
 
 
+_TRIM_FROM_CELLS = 1_000_000  # a smaller sheet's cells are not worth a walk over the arenas
+
+
+@functools.cache
+def _malloc_trim():
+    try:
+        import ctypes
+
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        return None
+
+
 def _give_back_freed_memory() -> None:
     # glibc keeps what a thread frees in that thread's own arena: a part's reader frees
     # calamine's cells (millions of small strings) where no other thread's allocations can
     # reuse them, so without a trim they stay in the process's memory.
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc: nothing to do
-        pass
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
 
 
 def join_parts(first_rows: list[int], read_parts: list) -> tuple[pl.DataFrame, list[int], list, bool] | None:
@@ -184,7 +196,7 @@ def join_parts(first_rows: list[int], read_parts: list) -> tuple[pl.DataFrame, l
         if any(not start <= row < end for row, _, _ in part_errors):
             return None
         errors += [(row, offsets[column] - low, name) for row, column, name in part_errors]
-        if frame.height > start or any(start <= row < end for row, _, _ in part_errors):
+        if frame.height > start or part_errors:  # the part holds cells of its own
             height = max(height, frame.height, *(row + 1 for row, _, _ in part_errors))
         by_column = dict(zip(offsets, frame.columns))
         own = frame.slice(start, end - start)

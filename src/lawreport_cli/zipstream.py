@@ -45,8 +45,7 @@ def member_chunks(archive: zipfile.ZipFile, data: bytes | memoryview, member: zi
             while piece := stream.read(chunk):
                 yield piece
         return
-    start = _data_start(data, member)
-    stored = memoryview(data)[start:start + member.compress_size]
+    stored = stored_bytes(data, member)
     if len(stored) < member.compress_size:
         raise EOFError(f"member {member.filename} is cut short: {len(stored):,} of {member.compress_size:,} bytes")
     crc = 0
