@@ -313,13 +313,17 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
+def is_worksheet_part(name: str) -> bool:
+    """A part where worksheets live by convention (xl/worksheets/sheet1.xml), not their relationships."""
+    return name.startswith("xl/worksheets/") and name.endswith(".xml") and name.count("/") == 2
+
+
 def _worksheet_parts(archive: zipfile.ZipFile, names: set[str], path: Path) -> dict[str, str]:
     """Sheet part -> the sheet's name in the workbook: every part the workbook's relationships call a
     worksheet, and (in case a reader finds them otherwise) every xl/worksheets/*.xml, named by its part."""
     import xml.etree.ElementTree as ElementTree
 
-    parts = {name: name for name in names
-             if name.startswith("xl/worksheets/") and name.endswith(".xml") and name.count("/") == 2}
+    parts = {name: name for name in names if is_worksheet_part(name)}
     try:
         workbook = ElementTree.fromstring(_small_part(archive, "xl/workbook.xml", path))
         relationships = ElementTree.fromstring(_small_part(archive, "xl/_rels/workbook.xml.rels", path))

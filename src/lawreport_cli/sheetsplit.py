@@ -14,7 +14,7 @@ at their sheet rows (measured on 2 cores, a 600 MB sheet: 13.1 s whole, 7.4 s in
 
 The whole read stays the reference. A cut is made only before `<row r="N"`, in the rows
 (not after `</sheetData>`), and the joined frame is used only when each part held cells
-of its own rows and nothing else (checked on the frames, sources.split_frame). Anything
+of its own rows and nothing else (checked on the frames, sources.join_parts). Anything
 else (rows out of order, a cut that fell in a comment, a part calamine will not read)
 reads the sheet whole, as it always did: the split can make a read faster, never different.
 """
@@ -33,14 +33,14 @@ try:
 except ImportError:  # no wheel for this platform: zlib's fastest level, slower
     _deflater = zlib
 
-# A sheet whose XML declares fewer bytes than this is read whole: under about 80,000 rows
-# the second reader's open and the join cost more than they save. Tests set it lower
-# through the environment to cut small sheets too.
 def _floor_from_environment(default: int = 48 << 20) -> int:
     text = os.environ.get("LAWREPORT_SPLIT_FLOOR_BYTES", "").strip()
     return int(text) if text.isdigit() else default  # anything but a byte count: the default
 
 
+# A sheet whose XML declares fewer bytes than this is read whole: under about 80,000 rows
+# the second reader's open and the join cost more than they save. Tests set it lower
+# through the environment to cut small sheets too.
 SPLIT_FLOOR_BYTES = _floor_from_environment()
 MAX_PARTS = 4  # each part's reader holds its own copy of the shared strings
 _FASTEST = 0  # ISA-L's level 0 (zlib's 1): sheet XML still shrinks to about a fifth
@@ -187,10 +187,14 @@ class SheetSplitter:
         watch = offset is not None and bool(self._targets) and self._rows_ended_at < 0
         self._pending.append(self._thread.submit(self._compress, part, text, offset if watch else None))
 
-    def _compress(self, part: SheetPart, text: bytes, offset: int | None) -> None:
+    @staticmethod
+    def _compressor_of(part: SheetPart):
         if part._compressor is None:
             part._compressor = _deflater.compressobj(_FASTEST, zlib.DEFLATED, -zlib.MAX_WBITS)
-        part.deflated.append(part._compressor.compress(text))
+        return part._compressor
+
+    def _compress(self, part: SheetPart, text: bytes, offset: int | None) -> None:
+        part.deflated.append(self._compressor_of(part).compress(text))
         part.crc = _deflater.crc32(text, part.crc)
         part.size += len(text)
         if offset is not None and self._rows_ended_at < 0:
@@ -202,16 +206,13 @@ class SheetSplitter:
         def close() -> None:
             if end:
                 self._compress(part, end, None)
-            if part._compressor is None:
-                part._compressor = _deflater.compressobj(_FASTEST, zlib.DEFLATED, -zlib.MAX_WBITS)
-            part.deflated.append(part._compressor.flush())
+            part.deflated.append(self._compressor_of(part).flush())
             part._compressor = None
         self._pending.append(self._thread.submit(close))
 
 
 # -- the parts as workbooks --------------------------------------------------------------
 
-_LOCAL = struct.Struct("<4s5H3L2H")
 _CENTRAL = struct.Struct("<4s6H3L5H2L")
 _END = struct.Struct("<4s4H2LH")
 _STUB_SHEET = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -219,9 +220,9 @@ _STUB_SHEET = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 # What a part's workbook leaves out: calamine reads none of it for cell values (drawings, media,
 # pivot caches, printer settings, a sheet's own relationships). Other worksheets are stubs.
 _LEFT_OUT = ("xl/worksheets/", "xl/chartsheets/", "xl/drawings/", "xl/media/", "xl/charts/", "xl/embeddings/",
-                 "xl/pivotCache/", "xl/pivotTables/", "xl/printerSettings/", "xl/externalLinks/", "customXml/",
-                 "xl/tables/", "xl/queryTables/", "xl/threadedComments/", "xl/persons/", "xl/activeX/", "xl/ctrlProps/",
-                 "docProps/", "xl/vbaProject.bin")
+             "xl/pivotCache/", "xl/pivotTables/", "xl/printerSettings/", "xl/externalLinks/", "customXml/",
+             "xl/tables/", "xl/queryTables/", "xl/threadedComments/", "xl/persons/", "xl/activeX/", "xl/ctrlProps/",
+             "docProps/", "xl/vbaProject.bin")
 
 
 def workbook_of(archive: zipfile.ZipFile, data: bytes, split: SplitSheet, index: int) -> bytes:
@@ -241,7 +242,8 @@ def _zip_of(archive: zipfile.ZipFile, data: bytes, replaced: dict, leave_out: tu
     """A zip of the archive's members as stored, less `leave_out`'s folders; a member of `replaced`
     is (crc, size, deflated pieces) or None (an empty stub), and with `leave_out` every other
     worksheet is a stub as well."""
-    from .zipstream import stored_bytes
+    from .safety import is_worksheet_part  # safety imports this module: imported when used
+    from .zipstream import LOCAL_HEADER, LOCAL_SIGNATURE, stored_bytes
 
     entries = []  # (name, method, crc, size, compressed size, bytes or pieces)
     stub = (zipfile.ZIP_STORED, zlib.crc32(_STUB_SHEET), len(_STUB_SHEET), len(_STUB_SHEET), [_STUB_SHEET])
@@ -253,7 +255,7 @@ def _zip_of(archive: zipfile.ZipFile, data: bytes, replaced: dict, leave_out: tu
             else:
                 crc, size, pieces = replaced[name]
                 entries.append((name, zipfile.ZIP_DEFLATED, crc, size, sum(map(len, pieces)), pieces))
-        elif leave_out and name.startswith("xl/worksheets/") and name.endswith(".xml") and name.count("/") == 2:
+        elif leave_out and is_worksheet_part(name):
             entries.append((name, *stub))
         elif not (leave_out and name.startswith(leave_out)):  # as stored, by whatever method it was
             entries.append((name, member.compress_type, member.CRC, member.file_size, member.compress_size,
@@ -264,7 +266,7 @@ def _zip_of(archive: zipfile.ZipFile, data: bytes, replaced: dict, leave_out: tu
     for name, method, crc, size, compressed, pieces in entries:
         encoded = name.encode("utf-8")
         flags = 0x800  # names in UTF-8
-        local = _LOCAL.pack(b"PK\x03\x04", 20, flags, method, 0, 0x21, crc, compressed, size, len(encoded), 0)
+        local = LOCAL_HEADER.pack(LOCAL_SIGNATURE, 20, flags, method, 0, 0x21, crc, compressed, size, len(encoded), 0)
         central.append(_CENTRAL.pack(b"PK\x01\x02", 20, 20, flags, method, 0, 0x21, crc, compressed, size,
                                      len(encoded), 0, 0, 0, 0, 0, offset) + encoded)
         out += [local, encoded, *pieces]

@@ -25,8 +25,8 @@ try:
 except ImportError:  # no wheel for this platform: the standard library's zlib, same results
     _inflater = zlib
 
-_LOCAL_HEADER = struct.Struct("<4s5H3L2H")  # APPNOTE 4.3.7: the 30 bytes before name and extra field
-_LOCAL_SIGNATURE = b"PK\x03\x04"
+LOCAL_HEADER = struct.Struct("<4s5H3L2H")  # APPNOTE 4.3.7: the 30 bytes before name and extra field
+LOCAL_SIGNATURE = b"PK\x03\x04"
 _INPUT_STEP = 1 << 20  # compressed bytes given to the inflater at a time
 
 
@@ -73,11 +73,11 @@ def stored_bytes(data: bytes | memoryview, member: zipfile.ZipInfo) -> memoryvie
 
 def _data_start(data: bytes | memoryview, member: zipfile.ZipInfo) -> int:
     offset = member.header_offset
-    header = bytes(data[offset:offset + _LOCAL_HEADER.size])
-    if len(header) < _LOCAL_HEADER.size or not header.startswith(_LOCAL_SIGNATURE):
+    header = bytes(data[offset:offset + LOCAL_HEADER.size])
+    if len(header) < LOCAL_HEADER.size or not header.startswith(LOCAL_SIGNATURE):
         raise zipfile.BadZipFile(f"bad local header of member {member.filename}")
-    fields = _LOCAL_HEADER.unpack(header)
-    return offset + _LOCAL_HEADER.size + fields[9] + fields[10]  # name length, extra field length
+    fields = LOCAL_HEADER.unpack(header)
+    return offset + LOCAL_HEADER.size + fields[9] + fields[10]  # name length, extra field length
 
 
 def _stored_pieces(stored: memoryview, chunk: int) -> Iterator[bytes]:
